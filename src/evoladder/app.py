@@ -1,0 +1,103 @@
+"""Composition root: settings in, a running ladder out. Start-up and shutdown happen here, in order.
+
+Nothing is built at import time. Tests and the simulator build their own ``Ladder`` with their own
+settings, clock and data pack.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from evoladder.clock import Clock, SystemClock
+from evoladder.config import Settings
+from evoladder.datapack import DataPack, load_pack
+from evoladder.domain.match import Match
+from evoladder.domain.matchmaking import BaselineMatcher, GlobalMatcher, MatcherConfig
+from evoladder.services.admin import AdminService
+from evoladder.services.context import Policy, ServiceContext
+from evoladder.services.matches import MatchService
+from evoladder.services.players import PlayerService
+from evoladder.services.queue import QueueService
+from evoladder.store import players as player_store
+from evoladder.store.engine import create_engine
+from evoladder.store.schema import check_schema
+from evoladder.store.uow import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ladder:
+    """Every service of one running ladder, sharing one context."""
+
+    settings: Settings
+    ctx: ServiceContext
+    players: PlayerService
+    matches: MatchService
+    admin: AdminService
+    queue: QueueService
+    started: bool = False
+    expired_at_start: list[Match] = field(default_factory=list)
+
+    @property
+    def pack(self) -> DataPack:
+        return self.ctx.pack
+
+    @property
+    def db(self) -> Database:
+        return self.ctx.db
+
+    async def start(self, *, warm_cache: bool = True, expiry_interval_s: float = 1.0, run_waves: bool = True) -> None:
+        """Check the schema, warm the caches, restore matches in progress and the queue, start timers."""
+        async with self.db.read() as conn:
+            await check_schema(conn)
+            if warm_cache:
+                self.ctx.cache.load_all(await player_store.all_players(conn), await player_store.all_ratings(conn))
+        self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
+        await self.queue.start(run_timer=run_waves)
+        self.started = True
+        log.info(
+            "ladder started: %d players in memory, %d active matches, %d expired at start",
+            len(self.ctx.cache),
+            len(self.matches.active_matches()),
+            len(self.expired_at_start),
+        )
+
+    async def stop(self) -> None:
+        """Stop timers, let in-flight listeners finish, close the pool."""
+        await self.queue.stop()
+        await self.matches.stop()
+        await self.ctx.bus.drain()
+        await self.db.dispose()
+        self.started = False
+
+
+def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | None = None) -> Ladder:
+    """Wire the services for ``settings``. Call ``await ladder.start()`` before use."""
+    engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
+    policy = Policy(
+        confirm_timeout_s=settings.confirm_timeout_s,
+        aborts_per_month=settings.aborts_per_month,
+        admin_ids=frozenset(settings.admin_ids),
+        owner_ids=frozenset(settings.owner_ids),
+    )
+    ctx = ServiceContext(
+        db=Database(engine),
+        pack=pack or load_pack(settings.data_pack),
+        clock=clock or SystemClock(),
+        policy=policy,
+    )
+    players = PlayerService(ctx)
+    matches = MatchService(ctx)
+    config = MatcherConfig(wave_interval_seconds=settings.wave_interval_s)
+    strategy = GlobalMatcher(config) if settings.matcher == "global" else BaselineMatcher(config)
+    queue = QueueService(ctx, players, matches, strategy, interval_s=settings.wave_interval_s)
+    return Ladder(
+        settings=settings,
+        ctx=ctx,
+        players=players,
+        matches=matches,
+        admin=AdminService(ctx, players, matches),
+        queue=queue,
+    )

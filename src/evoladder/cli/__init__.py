@@ -1,0 +1,1 @@
+"""Command-line front-end (typer). Translates arguments to service calls and results to text."""

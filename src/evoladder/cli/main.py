@@ -1,0 +1,319 @@
+"""The ``evoladder`` command: database, data pack, players, matches, admin and the service itself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from evoladder.app import Ladder, build
+from evoladder.config import Settings, SettingsError, load_settings
+from evoladder.domain.errors import LadderError
+from evoladder.domain.ids import PlayerId
+from evoladder.domain.match import AlreadyApplied
+from evoladder.services.context import CONSOLE_ADMIN_ID
+from evoladder.services.players import SetupInput
+from evoladder.store.schema import SchemaOutdated
+
+from . import render
+
+app = typer.Typer(help="evoladder: the SC: Evo Complete ladder.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+data_app = typer.Typer(help="The game data pack.", no_args_is_help=True)
+player_app = typer.Typer(help="Players.", no_args_is_help=True)
+match_app = typer.Typer(help="Matches: enough to drive a full match from a terminal.", no_args_is_help=True)
+admin_app = typer.Typer(help="Admin actions (as the console operator).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(data_app, name="data")
+app.add_typer(player_app, name="player")
+app.add_typer(match_app, name="match")
+app.add_typer(admin_app, name="admin")
+
+T = TypeVar("T")
+RESULTS = {"0": 0, "draw": 0, "1": 1, "p1": 1, "player1": 1, "2": 2, "p2": 2, "player2": 2}
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+def _with_ladder(action: Callable[[Ladder], Awaitable[T]]) -> T:
+    """Start a ladder, run one action, stop it; typed errors become one red line and exit 1."""
+
+    async def runner() -> T:
+        ladder = build(_settings())
+        try:
+            await ladder.start(warm_cache=False, expiry_interval_s=3600, run_waves=False)
+            return await action(ladder)
+        finally:
+            await ladder.stop()
+
+    try:
+        return asyncio.run(runner())
+    except SchemaOutdated as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    except AlreadyApplied as exc:
+        typer.secho(f"Already done: {exc}", fg=typer.colors.YELLOW)
+        for line in render.match_lines(exc.match):
+            typer.echo(line)
+        raise typer.Exit(0) from None
+    except LadderError as exc:
+        typer.secho(f"Refused: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line)
+
+
+# ------------------------------------------------------------------ db
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to this code's version."""
+    from evoladder.store.schema import upgrade
+
+    settings = _settings()
+    revision = upgrade(settings.effective_database_url)
+    typer.echo(f"database at revision {revision}: {_redact(settings.effective_database_url)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# ------------------------------------------------------------------ data
+@data_app.command("check")
+def data_check(pack: Annotated[str | None, typer.Option(help="Pack name or folder.")] = None) -> None:
+    """Validate the data pack and print its counts."""
+    from evoladder.datapack import DataPackError, load_pack
+
+    try:
+        loaded = load_pack(pack or _settings().data_pack)
+    except DataPackError as exc:
+        typer.secho(f"data pack invalid: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"data pack OK: {pack or _settings().data_pack}")
+    for key, value in loaded.summary().items():
+        typer.echo(f"  {key:<22} {value}")
+
+
+# ------------------------------------------------------------------ player
+@player_app.command("show")
+def player_show(player_id: int) -> None:
+    """Show a player's profile and ratings."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        return render.profile_lines(await ladder.players.profile(PlayerId(player_id)))
+
+    _echo(_with_ladder(act))
+
+
+@player_app.command("setup")
+def player_setup(
+    player_id: int,
+    name: Annotated[str, typer.Option(help="In-game name: 3-12 English letters.")],
+    battletag: Annotated[str, typer.Option(help="BattleTag, e.g. Name#1234.")],
+    country: Annotated[str, typer.Option(help="ISO country code, XX or ZZ.")],
+    region: Annotated[str, typer.Option(help="Residential region code, e.g. EUW.")],
+    alt: Annotated[list[str] | None, typer.Option(help="Alternative name (up to 2).")] = None,
+    language: Annotated[str | None, typer.Option(help="en, ko, zh-CN, es-419 or ru.")] = None,
+    username: Annotated[str | None, typer.Option(help="Discord username.")] = None,
+) -> None:
+    """Create the player if needed, accept the Terms, and complete setup."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        await ladder.players.ensure(player_id, username)
+        await ladder.players.accept_tos(PlayerId(player_id))
+        player = await ladder.players.complete_setup(
+            PlayerId(player_id),
+            SetupInput(name, battletag, country, region, tuple(alt or ()), language),
+        )
+        return render.player_lines(player)
+
+    _echo(_with_ladder(act))
+
+
+# ------------------------------------------------------------------ match
+@match_app.command("create")
+def match_create(
+    player1: int,
+    race1: str,
+    player2: int,
+    race2: str,
+    map_name: Annotated[str | None, typer.Option("--map", help="Full map name; default: drawn from the pool.")] = None,
+    server: Annotated[str | None, typer.Option(help="Server code; default: from the regions' cross-table.")] = None,
+    key: Annotated[str | None, typer.Option(help="Idempotency key: repeating it returns the same match.")] = None,
+) -> None:
+    """Create a match between two set-up players (one BW race, one SC2 race)."""
+    from evoladder.services.matches import MatchRequest
+
+    async def act(ladder: Ladder) -> list[str]:
+        m = await ladder.matches.create(
+            MatchRequest(PlayerId(player1), race1, PlayerId(player2), race2, map_name, server, key)
+        )
+        return render.match_lines(m)
+
+    _echo(_with_ladder(act))
+
+
+@match_app.command("confirm")
+def match_confirm(match_id: int, player: int) -> None:
+    """A player confirms the match."""
+    _echo(_with_ladder(lambda ld: _lines(ld.matches.confirm(match_id, PlayerId(player)))))
+
+
+@match_app.command("abort")
+def match_abort(match_id: int, player: int) -> None:
+    """A player who has not confirmed aborts (uses one of their monthly aborts)."""
+    _echo(_with_ladder(lambda ld: _lines(ld.matches.abort(match_id, PlayerId(player)))))
+
+
+@match_app.command("report")
+def match_report(
+    match_id: int,
+    player: int,
+    result: Annotated[str, typer.Argument(help="0/draw, 1/p1 (player 1 won), 2/p2 (player 2 won).")],
+) -> None:
+    """A player reports the result; agreeing reports complete the match and apply MMR."""
+    value = RESULTS.get(result.strip().lower())
+    if value is None:
+        typer.secho("result must be 0/draw, 1/p1 or 2/p2", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    _echo(_with_ladder(lambda ld: _lines(ld.matches.report(match_id, PlayerId(player), value))))
+
+
+@match_app.command("show")
+def match_show(match_id: int) -> None:
+    """Show a match's full state."""
+    _echo(_with_ladder(lambda ld: _lines(ld.matches.get(match_id))))
+
+
+async def _lines(pending: Awaitable[Any]) -> list[str]:
+    return render.match_lines(await pending)
+
+
+# ------------------------------------------------------------------ admin
+@admin_app.command("resolve")
+def admin_resolve(
+    match_id: int,
+    result: Annotated[str, typer.Argument(help="0/draw, 1/p1, 2/p2, or void.")],
+    reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")],
+) -> None:
+    """Resolve a match (conflict, open or already resolved)."""
+    value: int | None = None if result.lower() in ("void", "invalidate") else RESULTS.get(result.lower(), -1)
+    if value == -1:
+        typer.secho("result must be 0/draw, 1/p1, 2/p2 or void", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    _echo(_with_ladder(lambda ld: _lines(ld.admin.resolve(CONSOLE_ADMIN_ID, match_id, value, reason))))
+
+
+@admin_app.command("adjust-mmr")
+def admin_adjust(
+    player: int,
+    race: str,
+    mode: Annotated[str, typer.Argument(help="set, add or subtract.")],
+    value: int,
+    reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")],
+) -> None:
+    """Adjust a player's MMR for one race."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        r = await ladder.admin.adjust_mmr(CONSOLE_ADMIN_ID, PlayerId(player), race, mode, value, reason)
+        return [render.rating_line(r)]
+
+    _echo(_with_ladder(act))
+
+
+@admin_app.command("ban")
+def admin_ban(player: int, reason: Annotated[str, typer.Option()], unban: bool = False) -> None:
+    """Ban (or with --unban, unban) a player."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        p = await ladder.admin.set_ban(CONSOLE_ADMIN_ID, PlayerId(player), not unban, reason)
+        return render.player_lines(p)
+
+    _echo(_with_ladder(act))
+
+
+# ------------------------------------------------------------------ run
+@app.command("run")
+def run() -> None:
+    """Run the ladder with every front-end that is configured, until Ctrl-C or SIGTERM."""
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def main() -> None:
+        ladder = build(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await ladder.start()
+            typer.echo(
+                f"evoladder running on {_redact(settings.effective_database_url)}"
+                f" with {len(ladder.ctx.cache)} players; press Ctrl-C to stop."
+            )
+            if settings.discord_token is None:
+                typer.echo("Discord bot: off (set EVOLADDER_DISCORD_TOKEN to start it).")
+            await stop.wait()
+        finally:
+            await ladder.stop()
+            typer.echo("evoladder stopped cleanly.")
+
+    try:
+        asyncio.run(main())
+    except SchemaOutdated as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+if __name__ == "__main__":
+    app()
+
+
+# ------------------------------------------------------------------ simulate
+@app.command("simulate")
+def simulate_cmd(
+    players: Annotated[int, typer.Option(help="Population size.")] = 2000,
+    days: Annotated[float, typer.Option(help="Simulated days.")] = 7.0,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same population).")] = 7,
+    strategy: Annotated[list[str] | None, typer.Option(help="global and/or baseline (repeat to compare).")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Write the report as JSON to this file.")] = None,
+) -> None:
+    """Drive a synthetic population through the real matcher, rating and match services."""
+    import json
+
+    from rich.progress import Progress
+
+    from evoladder.simulation.report import format_table
+    from evoladder.simulation.runner import SimConfig, simulate
+
+    chosen = strategy or ["global", "baseline"]
+    for name in chosen:
+        if name not in ("global", "baseline"):
+            typer.secho(f"unknown strategy {name!r}: global or baseline", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2)
+    results = []
+    with Progress() as bar:
+        for name in chosen:
+            task = bar.add_task(f"{name:>8}", total=1.0)
+            cfg = SimConfig(players=players, days=days, seed=seed, strategy=name)
+            results.append(asyncio.run(simulate(cfg, lambda f, t=task: bar.update(t, completed=f))))
+    typer.echo(format_table(results))
+    if json_out:
+        with open(json_out, "w", encoding="utf-8") as fh:
+            json.dump({"players": players, "days": days, "seed": seed, "runs": results}, fh, indent=2)
+        typer.echo(f"report written to {json_out}")

@@ -1,0 +1,381 @@
+"""Matchmaking queue: join, leave, status, and the waves that turn queued players into matches.
+
+The queue lives in memory for speed and in the database for durability: a restart restores every
+waiting player with the waves they already waited. A wave asks the pure matcher for pairs, then
+creates each match through ``MatchService.create`` in a transaction that also removes both players
+from the queue, so a player who left meanwhile is simply not matched (the live state re-check).
+Small waves run inline (they take well under a millisecond per hundred players); large ones run
+in a worker process so the event loop is never blocked by matching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from evoladder.domain.errors import InvalidInput, LadderError, PlayerBusy
+from evoladder.domain.ids import MapName, PlayerId, RaceCode, RegionCode, ServerCode
+from evoladder.domain.matchmaking import MapChoice, QueueEntry, RacePick, WaveResult
+from evoladder.domain.matchmaking.model import MAX_VETOES, Game
+from evoladder.domain.matchmaking.protocol import MatchingStrategy
+from evoladder.services.context import ServiceContext
+from evoladder.services.matches import MatchRequest, MatchService
+from evoladder.services.players import PlayerService
+from evoladder.store import queue as queue_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRequest:
+    """What a player picks to queue: a BW race, an SC2 race or both, and up to 4 map vetoes."""
+
+    player_id: PlayerId
+    bw_race: str | None = None
+    sc2_race: str | None = None
+    vetoes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A waiting player. MMRs are read at wave time, so an adjustment while queued counts."""
+
+    player_id: PlayerId
+    region: RegionCode
+    joined_at: datetime
+    bw_race: RaceCode | None
+    sc2_race: RaceCode | None
+    vetoes: frozenset[MapName]
+    waves_waited: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatus:
+    """A snapshot for front-ends: who waits by race and region, and when the next wave is."""
+
+    waiting: int
+    by_race: dict[str, int]
+    by_region: dict[str, int]
+    next_wave_at: datetime
+    seconds_to_next_wave: float
+    ticket: Ticket | None = None
+    window: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WaveReport:
+    """What one wave did."""
+
+    started_at: datetime
+    queued: int
+    proposed: int
+    created: tuple[int, ...]
+    skipped: int
+    matcher_ms: float
+    offloaded: bool
+    matches: tuple[object, ...] = field(default=())
+
+
+class CrossTable:
+    """A picklable ``server_for`` built from the data pack, for worker processes."""
+
+    def __init__(self, table: dict[tuple[str, str], str]) -> None:
+        self.table = table
+
+    def __call__(self, a: RegionCode, b: RegionCode) -> ServerCode:
+        return ServerCode(self.table[(a, b)])
+
+
+def _run_wave(
+    strategy: MatchingStrategy,
+    entries: Sequence[QueueEntry],
+    pool: Sequence[MapChoice],
+    server_for: CrossTable,
+    seed: int,
+) -> tuple[WaveResult, float]:
+    started = time.perf_counter()
+    result = strategy.run_wave(entries, pool, server_for, random.Random(seed))
+    return result, (time.perf_counter() - started) * 1000
+
+
+class QueueService:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        players: PlayerService,
+        matches: MatchService,
+        strategy: MatchingStrategy,
+        *,
+        interval_s: float = 45.0,
+        inline_limit: int = 300,
+        seed: int | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.players = players
+        self.matches = matches
+        self.strategy = strategy
+        self.interval_s = interval_s
+        self.inline_limit = inline_limit
+        self._seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+        self._tickets: dict[PlayerId, Ticket] = {}
+        self._next_wave_at = ctx.clock.now() + timedelta(seconds=interval_s)
+        self._wave_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._executor: ProcessPoolExecutor | None = None
+        self._waves = 0
+        pack = ctx.pack
+        self._cross = CrossTable(
+            {
+                (a.code, b.code): pack.server_for(a.code, b.code).code
+                for a in pack.residential_regions
+                for b in pack.residential_regions
+            }
+        )
+        self.last_wave: WaveReport | None = None
+
+    # ------------------------------------------------------------- lifecycle
+    async def start(self, *, run_timer: bool = True) -> list[PlayerId]:
+        """Restore the queue from the database; start the wave timer. Returns the restored players."""
+        async with self.ctx.db.read() as conn:
+            rows = await queue_store.all_entries(conn)
+        for row in rows:
+            t = Ticket(
+                player_id=PlayerId(row["player_id"]),
+                region=RegionCode(row["region"]),
+                joined_at=row["joined_at"],
+                bw_race=RaceCode(row["bw_race"]) if row["bw_race"] else None,
+                sc2_race=RaceCode(row["sc2_race"]) if row["sc2_race"] else None,
+                vetoes=frozenset(MapName(m) for m in row["map_vetoes"] or ()),
+                waves_waited=row["waves_waited"],
+            )
+            self._tickets[t.player_id] = t
+        self._next_wave_at = self.ctx.clock.now() + timedelta(seconds=self.interval_s)
+        if run_timer:
+            self._task = asyncio.get_running_loop().create_task(self._timer())
+        return list(self._tickets)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        async with self._wave_lock:  # let a running wave finish its transactions
+            pass
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    async def _timer(self) -> None:
+        while True:
+            delay = (self._next_wave_at - self.ctx.clock.now()).total_seconds()
+            await asyncio.sleep(max(0.0, delay))
+            try:
+                await self.run_wave()
+            except Exception:
+                log.exception("matchmaking wave failed; the queue is intact and the next wave will retry")
+
+    # ------------------------------------------------------------- join / leave
+    async def join(self, req: QueueRequest) -> Ticket:
+        """Queue a player. Refuses a second queue, an active match, a ban, missing Terms or setup."""
+        player = await self.players.get(req.player_id)
+        self.players.require_access(player, tos=True, setup=True)
+        if req.player_id in self._tickets:
+            raise PlayerBusy("You are already in the queue.", reason="already_queued")
+        if player.active_match_id is not None:
+            raise PlayerBusy(
+                f"You are in match #{player.active_match_id}; finish it first.",
+                reason="in_match",
+                match_id=player.active_match_id,
+            )
+        bw = self._race(req.bw_race, Game.BW)
+        sc2 = self._race(req.sc2_race, Game.SC2)
+        if bw is None and sc2 is None:
+            raise InvalidInput("Pick a BW race, an SC2 race, or one of each.", field="races")
+        vetoes = self._vetoes(req.vetoes)
+        assert player.region is not None  # setup guarantees it
+        now = self.ctx.clock.now()
+        ticket = Ticket(req.player_id, player.region, now, bw, sc2, vetoes)
+        races = [r for r in (bw, sc2) if r]
+        async with self.ctx.db.write() as conn:
+            added = await queue_store.add(
+                conn,
+                {
+                    "player_id": ticket.player_id,
+                    "bw_race": bw,
+                    "sc2_race": sc2,
+                    "map_vetoes": sorted(vetoes),
+                    "region": ticket.region,
+                    "joined_at": now,
+                    "waves_waited": 0,
+                },
+            )
+            if added:
+                await queue_store.save_preferences(conn, ticket.player_id, races, sorted(vetoes), now)
+        if not added:
+            raise PlayerBusy("You are already in the queue.", reason="already_queued")
+        self._tickets[ticket.player_id] = ticket
+        return ticket
+
+    async def leave(self, player_id: PlayerId) -> bool:
+        """Leave at once. False when the player was not queued (nothing to do)."""
+        if player_id not in self._tickets:
+            return False
+        async with self.ctx.db.write() as conn:
+            await queue_store.remove(conn, [player_id])
+        self._tickets.pop(player_id, None)
+        return True
+
+    async def clear(self) -> list[PlayerId]:
+        """Empty the queue (admin emergency). Returns who was removed, so they can be told."""
+        async with self.ctx.db.write() as conn:
+            removed = await queue_store.clear(conn)
+        self._tickets.clear()
+        return removed
+
+    def _race(self, code: str | None, game: Game) -> RaceCode | None:
+        if code is None or not code.strip():
+            return None
+        try:
+            race = self.ctx.pack.race(code.strip().lower())
+        except KeyError:
+            raise InvalidInput(f"Unknown race {code!r}.", field=game.value, value=code) from None
+        if race.game.value != game.value:
+            raise InvalidInput(f"{race.name} is not a {game.value.upper()} race.", field=game.value, value=code)
+        return RaceCode(race.code)
+
+    def _vetoes(self, names: Sequence[str]) -> frozenset[MapName]:
+        pool = {m.name for m in self.ctx.pack.map_pool()}
+        chosen = {n.strip() for n in names if n.strip()}
+        if len(chosen) > MAX_VETOES:
+            raise InvalidInput(f"At most {MAX_VETOES} map vetoes.", field="vetoes", limit=MAX_VETOES)
+        unknown = sorted(chosen - pool)
+        if unknown:
+            raise InvalidInput(f"Not in the map pool: {', '.join(unknown)}.", field="vetoes", value=unknown)
+        return frozenset(MapName(n) for n in chosen)
+
+    # ------------------------------------------------------------- reads
+    def is_queued(self, player_id: PlayerId) -> bool:
+        return player_id in self._tickets
+
+    def tickets(self) -> list[Ticket]:
+        return sorted(self._tickets.values(), key=lambda t: (t.joined_at, t.player_id))
+
+    def status(self, player_id: PlayerId | None = None) -> QueueStatus:
+        by_race: Counter[str] = Counter()
+        by_region: Counter[str] = Counter()
+        for t in self._tickets.values():
+            for r in (t.bw_race, t.sc2_race):
+                if r:
+                    by_race[r] += 1
+            by_region[t.region] += 1
+        now = self.ctx.clock.now()
+        ticket = self._tickets.get(player_id) if player_id is not None else None
+        return QueueStatus(
+            waiting=len(self._tickets),
+            by_race=dict(by_race),
+            by_region=dict(by_region),
+            next_wave_at=self._next_wave_at,
+            seconds_to_next_wave=max(0.0, (self._next_wave_at - now).total_seconds()),
+            ticket=ticket,
+            window=float(self.strategy.window(ticket.waves_waited)) if ticket else None,  # type: ignore[attr-defined]
+        )
+
+    # ------------------------------------------------------------- waves
+    def _entries(self) -> list[QueueEntry]:
+        initial = self.ctx.model.initial
+        out = []
+        for t in self._tickets.values():
+
+            def pick(race: RaceCode | None, t: Ticket = t) -> RacePick | None:
+                if race is None:
+                    return None
+                r = self.ctx.cache.rating(t.player_id, race)
+                return RacePick(race, r.mmr if r else initial)
+
+            out.append(
+                QueueEntry(
+                    player_id=t.player_id,
+                    region=t.region,
+                    joined_at=t.joined_at,
+                    bw=pick(t.bw_race),
+                    sc2=pick(t.sc2_race),
+                    vetoes=t.vetoes,
+                    waves_waited=t.waves_waited,
+                )
+            )
+        return out
+
+    def _pool(self) -> list[MapChoice]:
+        return [
+            MapChoice(MapName(m.name), Game(m.game.value) if m.game is not None else None)
+            for m in self.ctx.pack.map_pool()
+        ]
+
+    async def run_wave(self) -> WaveReport:
+        """Pair who can be paired, create their matches, age everybody else by one wave."""
+        async with self._wave_lock:
+            started = self.ctx.clock.now()
+            self._waves += 1
+            self._next_wave_at = started + timedelta(seconds=self.interval_s)
+            entries = self._entries()
+            seed = hash((self._seed, self._waves)) & 0x7FFFFFFF
+            offload = len(entries) > self.inline_limit
+            if offload:
+                if self._executor is None:
+                    self._executor = ProcessPoolExecutor(max_workers=1)
+                loop = asyncio.get_running_loop()
+                result, ms = await loop.run_in_executor(
+                    self._executor, _run_wave, self.strategy, entries, self._pool(), self._cross, seed
+                )
+            else:
+                result, ms = _run_wave(self.strategy, entries, self._pool(), self._cross, seed)
+            created: list[int] = []
+            made = []
+            skipped = 0
+            wave_key = f"wave:{started.isoformat()}:{self._waves}"
+            for proposal in result.matches:
+                if proposal.player1 not in self._tickets or proposal.player2 not in self._tickets:
+                    skipped += 1
+                    continue
+                try:
+                    match = await self.matches.create(
+                        MatchRequest(
+                            proposal.player1,
+                            proposal.race1,
+                            proposal.player2,
+                            proposal.race2,
+                            proposal.map_name,
+                            proposal.server,
+                            f"{wave_key}:{proposal.player1}:{proposal.player2}",
+                        ),
+                        dequeue=True,
+                    )
+                except LadderError as exc:
+                    log.info("wave proposal %s vs %s dropped: %s", proposal.player1, proposal.player2, exc)
+                    skipped += 1
+                    continue
+                for pid in (proposal.player1, proposal.player2):
+                    self._tickets.pop(pid, None)
+                created.append(match.id)
+                made.append(match)
+            leftovers = [t.player_id for t in self._tickets.values()]
+            if leftovers:
+                async with self.ctx.db.write() as conn:
+                    await queue_store.bump_waves(conn, leftovers)
+                for pid in leftovers:
+                    t = self._tickets[pid]
+                    self._tickets[pid] = replace(t, waves_waited=t.waves_waited + 1)
+            report = WaveReport(
+                started, len(entries), len(result.matches), tuple(created), skipped, ms, offload, tuple(made)
+            )
+            self.last_wave = report
+            return report

@@ -1,0 +1,252 @@
+"""Player and rating rows: reads, compare-and-set updates, and the busy flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, select, tuple_, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from evoladder.domain.ids import CountryCode, MatchId, PlayerId, RaceCode, RegionCode
+from evoladder.domain.match import RatingEffect
+from evoladder.domain.player import Player, Rating
+from evoladder.store.dialect import insert_ignore
+from evoladder.store.tables import players, ratings
+
+PROFILE_COLUMNS = (
+    "discord_username",
+    "in_game_name",
+    "battletag",
+    "alt_name_1",
+    "alt_name_2",
+    "country",
+    "region",
+    "language",
+    "tos_accepted",
+    "tos_changed_at",
+    "setup_completed_at",
+    "is_banned",
+    "ban_reason",
+)
+
+
+def player_from_row(row: RowMapping | Mapping[str, Any]) -> Player:
+    alts = tuple(a for a in (row["alt_name_1"], row["alt_name_2"]) if a)
+    return Player(
+        id=PlayerId(row["id"]),
+        discord_username=row["discord_username"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        in_game_name=row["in_game_name"],
+        battletag=row["battletag"],
+        alt_names=alts,
+        country=CountryCode(row["country"]) if row["country"] else None,
+        region=RegionCode(row["region"]) if row["region"] else None,
+        language=row["language"],
+        tos_accepted=bool(row["tos_accepted"]),
+        tos_changed_at=row["tos_changed_at"],
+        setup_completed_at=row["setup_completed_at"],
+        is_banned=bool(row["is_banned"]),
+        ban_reason=row["ban_reason"],
+        active_match_id=MatchId(row["active_match_id"]) if row["active_match_id"] is not None else None,
+        version=row["version"],
+    )
+
+
+def rating_from_row(row: RowMapping | Mapping[str, Any]) -> Rating:
+    return Rating(
+        player_id=PlayerId(row["player_id"]),
+        race=RaceCode(row["race"]),
+        mmr=row["mmr"],
+        games_played=row["games_played"],
+        games_won=row["games_won"],
+        games_lost=row["games_lost"],
+        games_drawn=row["games_drawn"],
+        last_played=row["last_played"],
+        entry_id=row["id"],
+    )
+
+
+def player_values(p: Player) -> dict[str, Any]:
+    """Column values for a player's profile fields."""
+    alts = [*p.alt_names, None, None]
+    return {
+        "discord_username": p.discord_username,
+        "in_game_name": p.in_game_name,
+        "battletag": p.battletag,
+        "alt_name_1": alts[0],
+        "alt_name_2": alts[1],
+        "country": p.country,
+        "region": p.region,
+        "language": p.language,
+        "tos_accepted": p.tos_accepted,
+        "tos_changed_at": p.tos_changed_at,
+        "setup_completed_at": p.setup_completed_at,
+        "is_banned": p.is_banned,
+        "ban_reason": p.ban_reason,
+    }
+
+
+async def get_with_ratings(conn: AsyncConnection, player_id: PlayerId) -> tuple[Player, list[Rating]] | None:
+    """A player and all their ratings in one round trip (LEFT JOIN)."""
+    r = ratings.alias("r")
+    stmt = (
+        select(
+            players,
+            r.c.id.label("r_id"),
+            r.c.race.label("r_race"),
+            r.c.mmr.label("r_mmr"),
+            r.c.games_played.label("r_games_played"),
+            r.c.games_won.label("r_games_won"),
+            r.c.games_lost.label("r_games_lost"),
+            r.c.games_drawn.label("r_games_drawn"),
+            r.c.last_played.label("r_last_played"),
+        )
+        .select_from(players.outerjoin(r, r.c.player_id == players.c.id))
+        .where(players.c.id == player_id)
+    )
+    rows = (await conn.execute(stmt)).mappings().all()
+    if not rows:
+        return None
+    player = player_from_row(rows[0])
+    out = [
+        Rating(
+            player_id=player.id,
+            race=RaceCode(row["r_race"]),
+            mmr=row["r_mmr"],
+            games_played=row["r_games_played"],
+            games_won=row["r_games_won"],
+            games_lost=row["r_games_lost"],
+            games_drawn=row["r_games_drawn"],
+            last_played=row["r_last_played"],
+            entry_id=row["r_id"],
+        )
+        for row in rows
+        if row["r_race"] is not None
+    ]
+    return player, out
+
+
+async def insert_if_absent(conn: AsyncConnection, player_id: PlayerId, username: str | None, now: datetime) -> bool:
+    """Create the player row unless it exists. True when this call created it."""
+    stmt = insert_ignore(conn, players, ["id"]).values(
+        id=player_id,
+        discord_username=username,
+        tos_accepted=False,
+        is_banned=False,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    result = await conn.execute(stmt)
+    return bool(result.rowcount)
+
+
+async def update_cas(conn: AsyncConnection, new: Player, expected_version: int, now: datetime) -> bool:
+    """Write ``new``'s profile fields if the row is still at ``expected_version``."""
+    stmt = (
+        update(players)
+        .where(players.c.id == new.id, players.c.version == expected_version)
+        .values(**player_values(new), updated_at=now, version=expected_version + 1)
+    )
+    return bool((await conn.execute(stmt)).rowcount)
+
+
+async def claim_for_match(conn: AsyncConnection, ids: Sequence[PlayerId], match_id: MatchId) -> int:
+    """Mark players busy with ``match_id`` unless already busy. Returns how many were claimed."""
+    stmt = (
+        update(players)
+        .where(players.c.id.in_(list(ids)), players.c.active_match_id.is_(None))
+        .values(active_match_id=match_id)
+    )
+    return int((await conn.execute(stmt)).rowcount)
+
+
+async def release_from_match(conn: AsyncConnection, ids: Sequence[PlayerId], match_id: MatchId) -> None:
+    stmt = (
+        update(players)
+        .where(players.c.id.in_(list(ids)), players.c.active_match_id == match_id)
+        .values(active_match_id=None)
+    )
+    await conn.execute(stmt)
+
+
+async def force_release(conn: AsyncConnection, player_id: PlayerId) -> None:
+    """Clear a player's busy flag whatever it points at (admin ``unblock``)."""
+    await conn.execute(update(players).where(players.c.id == player_id).values(active_match_id=None))
+
+
+async def ensure_ratings(conn: AsyncConnection, pairs: Iterable[tuple[PlayerId, RaceCode]], initial: int) -> None:
+    """Create missing rating rows at the initial MMR, in one statement."""
+    rows = [
+        {
+            "player_id": p,
+            "race": r,
+            "mmr": initial,
+            "games_played": 0,
+            "games_won": 0,
+            "games_lost": 0,
+            "games_drawn": 0,
+        }
+        for p, r in pairs
+    ]
+    if rows:
+        await conn.execute(insert_ignore(conn, ratings, ["player_id", "race"]), rows)
+
+
+async def apply_rating_effects(conn: AsyncConnection, effects: Sequence[RatingEffect]) -> list[Rating]:
+    """Apply every effect in ONE statement (``mmr = mmr + delta`` etc.) and return the new rows.
+
+    Relative updates mean concurrent admin adjustments are never lost.
+    """
+    if not effects:
+        return []
+
+    def per_row(attr: str) -> Any:
+        return case(
+            *[(and_(ratings.c.player_id == e.player, ratings.c.race == e.race), getattr(e, attr)) for e in effects],
+            else_=0,
+        )
+
+    values: dict[str, Any] = {
+        "mmr": ratings.c.mmr + per_row("mmr_delta"),
+        "games_played": ratings.c.games_played + per_row("played"),
+        "games_won": ratings.c.games_won + per_row("won"),
+        "games_lost": ratings.c.games_lost + per_row("lost"),
+        "games_drawn": ratings.c.games_drawn + per_row("drawn"),
+    }
+    stamped = [e for e in effects if e.last_played is not None]
+    if stamped:
+        values["last_played"] = case(
+            *[(and_(ratings.c.player_id == e.player, ratings.c.race == e.race), e.last_played) for e in stamped],
+            else_=ratings.c.last_played,
+        )
+    stmt = (
+        update(ratings)
+        .where(tuple_(ratings.c.player_id, ratings.c.race).in_([(e.player, e.race) for e in effects]))
+        .values(**values)
+        .returning(*ratings.c)
+    )
+    return [rating_from_row(r) for r in (await conn.execute(stmt)).mappings().all()]
+
+
+async def set_mmr(conn: AsyncConnection, player_id: PlayerId, race: RaceCode, mmr: int, now: datetime) -> Rating | None:
+    stmt = (
+        update(ratings)
+        .where(ratings.c.player_id == player_id, ratings.c.race == race)
+        .values(mmr=mmr, last_played=now)
+        .returning(*ratings.c)
+    )
+    row = (await conn.execute(stmt)).mappings().first()
+    return rating_from_row(row) if row else None
+
+
+async def all_players(conn: AsyncConnection) -> list[Player]:
+    return [player_from_row(r) for r in (await conn.execute(select(players))).mappings().all()]
+
+
+async def all_ratings(conn: AsyncConnection) -> list[Rating]:
+    return [rating_from_row(r) for r in (await conn.execute(select(ratings))).mappings().all()]

@@ -1,0 +1,197 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations in ``migrations/`` create it.
+
+Conventions: Discord ids are the players' primary keys (BigInteger); race, map, country, region
+and server values are the data pack's codes, validated by the services, not foreign keys (the data
+pack is not stored in the database); every timestamp is a ``UTCDateTime``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from evoladder.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+players = Table(
+    "players",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False, comment="Discord user id"),
+    Column("discord_username", String(64), nullable=True),
+    Column("in_game_name", String(32), nullable=True),
+    Column("battletag", String(40), nullable=True),
+    Column("alt_name_1", String(32), nullable=True),
+    Column("alt_name_2", String(32), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("region", String(8), nullable=True),
+    Column("language", String(16), nullable=True),
+    Column("tos_accepted", Boolean, nullable=False, default=False),
+    Column("tos_changed_at", UTCDateTime, nullable=True),
+    Column("setup_completed_at", UTCDateTime, nullable=True),
+    Column("is_banned", Boolean, nullable=False, default=False),
+    Column("ban_reason", Text, nullable=True),
+    Column("active_match_id", Integer, nullable=True, comment="set while in a created/in-progress match"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1, comment="compare-and-set counter"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True, comment="stable leaderboard tie-breaker"),
+    Column("player_id", BigInteger, ForeignKey("players.id"), nullable=False),
+    Column("race", String(16), nullable=False),
+    Column("mmr", Integer, nullable=False),
+    Column("games_played", Integer, nullable=False, default=0),
+    Column("games_won", Integer, nullable=False, default=0),
+    Column("games_lost", Integer, nullable=False, default=0),
+    Column("games_drawn", Integer, nullable=False, default=0),
+    Column("last_played", UTCDateTime, nullable=True),
+    UniqueConstraint("player_id", "race", name="uq_ratings_player_race"),
+)
+
+matches = Table(
+    "matches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(128), nullable=False),
+    Column("player1_id", BigInteger, ForeignKey("players.id"), nullable=False),
+    Column("player2_id", BigInteger, ForeignKey("players.id"), nullable=False),
+    Column("race1", String(16), nullable=False),
+    Column("race2", String(16), nullable=False),
+    Column("mmr1", Integer, nullable=False, comment="player 1's MMR at match creation"),
+    Column("mmr2", Integer, nullable=False, comment="player 2's MMR at match creation"),
+    Column("map_name", String(128), nullable=False),
+    Column("server", String(8), nullable=False),
+    Column("channel", String(32), nullable=True, comment="in-game chat channel"),
+    Column("state", String(16), nullable=False),
+    Column("confirmed1_at", UTCDateTime, nullable=True),
+    Column("confirmed2_at", UTCDateTime, nullable=True),
+    Column("report1", Integer, nullable=True),
+    Column("report2", Integer, nullable=True),
+    Column("result", Integer, nullable=True, comment="0 draw, 1 player 1, 2 player 2"),
+    Column("mmr_after1", Integer, nullable=True),
+    Column("mmr_after2", Integer, nullable=True),
+    Column("delta1", Integer, nullable=True, comment="MMR change applied to player 1"),
+    Column("delta2", Integer, nullable=True, comment="MMR change applied to player 2"),
+    Column("counted", Boolean, nullable=False, default=False, comment="game counts applied"),
+    Column("abort_reason", String(16), nullable=True),
+    Column("aborted_by", BigInteger, nullable=True),
+    Column("unconfirmed", JSON, nullable=True, comment="ids that did not confirm in time"),
+    Column("rating_model", String(16), nullable=False, default="elo"),
+    Column("resolved_by", BigInteger, nullable=True),
+    Column("resolution_reason", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("confirm_deadline", UTCDateTime, nullable=False),
+    Column("confirmed_at", UTCDateTime, nullable=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=1, comment="compare-and-set counter"),
+    UniqueConstraint("idempotency_key", name="uq_matches_idempotency_key"),
+    CheckConstraint("player1_id <> player2_id", name="distinct_players"),
+    Index("ix_matches_player1", "player1_id", "created_at"),
+    Index("ix_matches_player2", "player2_id", "created_at"),
+    Index("ix_matches_state", "state"),
+)
+
+replays = Table(
+    "replays",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("match_id", Integer, ForeignKey("matches.id"), nullable=True),
+    Column("uploader_id", BigInteger, ForeignKey("players.id"), nullable=True),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("summary", JSON, nullable=True),
+    Column("verdict", JSON, nullable=True),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+    Column("parsed_at", UTCDateTime, nullable=True),
+    UniqueConstraint("sha256", "match_id", "uploader_id", name="uq_replays_upload"),
+    Index("ix_replays_match", "match_id"),
+    Index("ix_replays_sha256", "sha256"),
+)
+
+action_log = Table(
+    "action_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("player_id", BigInteger, ForeignKey("players.id"), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("old_value", JSON, nullable=True),
+    Column("new_value", JSON, nullable=True),
+    Column("actor", String(32), nullable=False, default="player"),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_action_log_player", "player_id", "at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(128), nullable=True, comment="idempotency key of the admin request"),
+    Column("admin_id", BigInteger, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target_player_id", BigInteger, nullable=True),
+    Column("target_match_id", Integer, nullable=True),
+    Column("old_value", JSON, nullable=True),
+    Column("new_value", JSON, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("request_id", name="uq_audit_log_request_id"),
+    Index("ix_audit_log_player", "target_player_id", "at"),
+    Index("ix_audit_log_match", "target_match_id", "at"),
+)
+
+abort_counts = Table(
+    "abort_counts",
+    metadata,
+    Column("player_id", BigInteger, ForeignKey("players.id"), primary_key=True),
+    Column("month", String(7), primary_key=True, comment="UTC calendar month, YYYY-MM"),
+    Column("count", Integer, nullable=False, default=0),
+)
+
+preferences = Table(
+    "preferences",
+    metadata,
+    Column("player_id", BigInteger, ForeignKey("players.id"), primary_key=True),
+    Column("last_races", JSON, nullable=False, default=list),
+    Column("map_vetoes", JSON, nullable=False, default=list),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+queue_entries = Table(
+    "queue_entries",
+    metadata,
+    Column("player_id", BigInteger, ForeignKey("players.id"), primary_key=True),
+    Column("bw_race", String(16), nullable=True),
+    Column("sc2_race", String(16), nullable=True),
+    Column("map_vetoes", JSON, nullable=False, default=list),
+    Column("region", String(8), nullable=False),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("waves_waited", Integer, nullable=False, default=0),
+    CheckConstraint("bw_race IS NOT NULL OR sc2_race IS NOT NULL", name="some_race"),
+)
