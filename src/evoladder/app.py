@@ -14,11 +14,13 @@ from evoladder.config import Settings
 from evoladder.datapack import DataPack, load_pack
 from evoladder.domain.match import Match
 from evoladder.domain.matchmaking import BaselineMatcher, GlobalMatcher, MatcherConfig
+from evoladder.domain.rating import model_named
 from evoladder.services.admin import AdminService
 from evoladder.services.context import Policy, ServiceContext
 from evoladder.services.matches import MatchService
 from evoladder.services.players import PlayerService
 from evoladder.services.queue import QueueService
+from evoladder.services.ratings import resolve_model
 from evoladder.store import players as player_store
 from evoladder.store.engine import create_engine
 from evoladder.store.schema import check_schema
@@ -52,6 +54,8 @@ class Ladder:
         """Check the schema, warm the caches, restore matches in progress and the queue, start timers."""
         async with self.db.read() as conn:
             await check_schema(conn)
+        self.ctx.model = await resolve_model(self.ctx, self.settings.rating_model)
+        async with self.db.read() as conn:
             if warm_cache:
                 self.ctx.cache.load_all(await player_store.all_players(conn), await player_store.all_ratings(conn))
         self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
@@ -87,6 +91,7 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
         pack=pack or load_pack(settings.data_pack),
         clock=clock or SystemClock(),
         policy=policy,
+        model=model_named(settings.rating_model),
     )
     players = PlayerService(ctx)
     matches = MatchService(ctx)

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     matcher: Literal["global", "baseline"] = Field(
         default="global", description="Matchmaking strategy: ours (global min-cost) or the old bot's (baseline)."
     )
+    rating_model: Literal["elo", "glicko2"] = Field(
+        default="elo",
+        description="Rating model of a NEW ladder; an existing ladder keeps its recorded model (see docs).",
+    )
     web_host: str = Field(default="127.0.0.1", description="Web server bind address.")
     web_port: int = Field(default=8000, ge=1, le=65535, description="Web server port.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")

@@ -32,6 +32,8 @@ app.add_typer(data_app, name="data")
 app.add_typer(player_app, name="player")
 app.add_typer(match_app, name="match")
 app.add_typer(admin_app, name="admin")
+ratings_app = typer.Typer(help="Rating model.", no_args_is_help=True)
+app.add_typer(ratings_app, name="ratings")
 
 T = TypeVar("T")
 RESULTS = {"0": 0, "draw": 0, "1": 1, "p1": 1, "player1": 1, "2": 2, "p2": 2, "player2": 2}
@@ -247,6 +249,35 @@ def admin_ban(player: int, reason: Annotated[str, typer.Option()], unban: bool =
     _echo(_with_ladder(act))
 
 
+# ------------------------------------------------------------------ ratings
+@ratings_app.command("switch")
+def ratings_switch(
+    model: Annotated[str, typer.Argument(help="elo or glicko2.")],
+    reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")],
+) -> None:
+    """Convert every rating to another model, explicitly and audited (MMR values are kept)."""
+    from evoladder.services.ratings import switch_model
+
+    async def act() -> dict[str, Any]:
+        ladder = build(_settings())
+        try:
+            async with ladder.db.read() as conn:
+                from evoladder.store.schema import check_schema
+
+                await check_schema(conn)
+            return await switch_model(ladder.ctx, CONSOLE_ADMIN_ID, model, reason)
+        finally:
+            await ladder.stop()
+
+    try:
+        done = asyncio.run(act())
+    except (LadderError, SchemaOutdated) as exc:
+        typer.secho(f"Refused: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"rating model: {done['from']} -> {done['to']} ({done['ratings']} ratings converted)")
+    typer.echo(f"now set EVOLADDER_RATING_MODEL={done['to']} for this ladder")
+
+
 # ------------------------------------------------------------------ run
 @app.command("run")
 def run() -> None:
@@ -291,6 +322,9 @@ def simulate_cmd(
     days: Annotated[float, typer.Option(help="Simulated days.")] = 7.0,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same population).")] = 7,
     strategy: Annotated[list[str] | None, typer.Option(help="global and/or baseline (repeat to compare).")] = None,
+    rating_model: Annotated[
+        list[str] | None, typer.Option(help="elo and/or glicko2 (repeat to compare; default elo).")
+    ] = None,
     json_out: Annotated[str | None, typer.Option("--json", help="Write the report as JSON to this file.")] = None,
 ) -> None:
     """Drive a synthetic population through the real matcher, rating and match services."""
@@ -302,16 +336,22 @@ def simulate_cmd(
     from evoladder.simulation.runner import SimConfig, simulate
 
     chosen = strategy or ["global", "baseline"]
+    models = rating_model or ["elo"]
     for name in chosen:
         if name not in ("global", "baseline"):
             typer.secho(f"unknown strategy {name!r}: global or baseline", fg=typer.colors.RED, err=True)
             raise typer.Exit(2)
+    for name in models:
+        if name not in ("elo", "glicko2"):
+            typer.secho(f"unknown rating model {name!r}: elo or glicko2", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2)
     results = []
     with Progress() as bar:
         for name in chosen:
-            task = bar.add_task(f"{name:>8}", total=1.0)
-            cfg = SimConfig(players=players, days=days, seed=seed, strategy=name)
-            results.append(asyncio.run(simulate(cfg, lambda f, t=task: bar.update(t, completed=f))))
+            for model in models:
+                task = bar.add_task(f"{name}/{model}", total=1.0)
+                cfg = SimConfig(players=players, days=days, seed=seed, strategy=name, rating_model=model)
+                results.append(asyncio.run(simulate(cfg, lambda f, t=task: bar.update(t, completed=f))))
     typer.echo(format_table(results))
     if json_out:
         with open(json_out, "w", encoding="utf-8") as fh:

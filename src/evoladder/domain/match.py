@@ -26,7 +26,7 @@ from evoladder.domain.errors import (
     NotAParticipant,
 )
 from evoladder.domain.ids import MapName, MatchId, PlayerId, RaceCode, ServerCode
-from evoladder.domain.rating import Outcome, RatingModel
+from evoladder.domain.rating import Outcome, RatingModel, RatingState
 
 
 class MatchState(StrEnum):
@@ -100,6 +100,10 @@ class Match:
     resolved_at: datetime | None = None
     channel: str | None = None
     rating_model: str = "elo"
+    rd1: float | None = None
+    rd2: float | None = None
+    vol1: float | None = None
+    vol2: float | None = None
     version: int = 1
 
     def slot_of(self, player: PlayerId) -> int:
@@ -135,6 +139,10 @@ class RatingEffect:
     lost: int = 0
     drawn: int = 0
     last_played: datetime | None = None
+    rd: float | None = None
+    """Absolute new rating deviation (Glicko-2), or None to leave it."""
+    volatility: float | None = None
+    """Absolute new volatility (Glicko-2), or None to leave it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,19 +312,21 @@ def resolve(
 def _apply_result(
     match: Match, outcome: Outcome, now: datetime, model: RatingModel
 ) -> tuple[Match, tuple[RatingEffect, ...]]:
-    change = model.rate(match.mmr1, match.mmr2, outcome)
-    d1, d2 = change.deltas(match.mmr1, match.mmr2)
+    new1, new2 = model.rate(
+        RatingState(match.mmr1, match.rd1, match.vol1), RatingState(match.mmr2, match.rd2, match.vol2), outcome
+    )
+    d1, d2 = new1.mmr - match.mmr1, new2.mmr - match.mmr2
     won1, won2 = outcome is Outcome.PLAYER1_WON, outcome is Outcome.PLAYER2_WON
     draw = outcome is Outcome.DRAW
     effects = (
-        RatingEffect(match.player1, match.race1, d1, 1, int(won1), int(won2), int(draw), now),
-        RatingEffect(match.player2, match.race2, d2, 1, int(won2), int(won1), int(draw), now),
+        RatingEffect(match.player1, match.race1, d1, 1, int(won1), int(won2), int(draw), now, new1.rd, new1.volatility),
+        RatingEffect(match.player2, match.race2, d2, 1, int(won2), int(won1), int(draw), now, new2.rd, new2.volatility),
     )
     nxt = replace(
         match,
         result=outcome,
-        mmr_after1=change.new1,
-        mmr_after2=change.new2,
+        mmr_after1=new1.mmr,
+        mmr_after2=new2.mmr,
         delta1=d1,
         delta2=d2,
         counted=True,
@@ -331,9 +341,15 @@ def _undo(match: Match) -> tuple[RatingEffect, ...]:
     r = match.result
     won1, won2, draw = r is Outcome.PLAYER1_WON, r is Outcome.PLAYER2_WON, r is Outcome.DRAW
     return (
-        RatingEffect(match.player1, match.race1, -(match.delta1 or 0), -1, -int(won1), -int(won2), -int(draw)),
-        RatingEffect(match.player2, match.race2, -(match.delta2 or 0), -1, -int(won2), -int(won1), -int(draw)),
-    )
+        RatingEffect(
+            match.player1, match.race1, -(match.delta1 or 0), -1, -int(won1), -int(won2), -int(draw),
+            None, match.rd1, match.vol1,
+        ),
+        RatingEffect(
+            match.player2, match.race2, -(match.delta2 or 0), -1, -int(won2), -int(won1), -int(draw),
+            None, match.rd2, match.vol2,
+        ),
+    )  # fmt: skip
 
 
 def _merge(first: tuple[RatingEffect, ...], second: tuple[RatingEffect, ...]) -> tuple[RatingEffect, ...]:
@@ -354,5 +370,7 @@ def _merge(first: tuple[RatingEffect, ...], second: tuple[RatingEffect, ...]) ->
                 prev.lost + eff.lost,
                 prev.drawn + eff.drawn,
                 eff.last_played or prev.last_played,
+                eff.rd if eff.rd is not None else prev.rd,
+                eff.volatility if eff.volatility is not None else prev.volatility,
             )
     return tuple(out.values())

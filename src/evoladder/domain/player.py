@@ -52,6 +52,8 @@ class Rating:
     games_drawn: int = 0
     last_played: datetime | None = None
     entry_id: int = 0
+    rd: float | None = None
+    volatility: float | None = None
 
     @property
     def win_rate(self) -> float | None:

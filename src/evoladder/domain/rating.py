@@ -1,15 +1,18 @@
-"""Rating models. The ladder's default is the old system's Elo-like MMR, kept faithfully.
+"""Rating models behind one small interface: the old system's Elo, and Glicko-2.
 
-A rating model is a small interface (``RatingModel``) so a second, uncertainty-aware model can
-sit beside it; the model that rated a match is recorded with the match, so switching models never
-rewrites existing ratings silently.
+A model rates one game between two ``RatingState``s. Elo uses only the MMR; Glicko-2 also carries a
+deviation and a volatility. The model that rated a match is recorded with the match, and the model a
+ladder uses is recorded in the database, so a different configuration never rewrites existing
+ratings silently (see ``services/ratings.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Protocol
+
+from evoladder.domain.glicko2 import Glicko2Model, GlickoRating
 
 
 class Outcome(IntEnum):
@@ -24,14 +27,12 @@ class Outcome(IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class RatingChange:
-    """New ratings for both players; ``delta1`` and ``delta2`` are what each gained (may be < 0)."""
+class RatingState:
+    """What a model knows about one player with one race. ``rd``/``volatility`` are Glicko-2 only."""
 
-    new1: int
-    new2: int
-
-    def deltas(self, old1: int, old2: int) -> tuple[int, int]:
-        return self.new1 - old1, self.new2 - old2
+    mmr: int
+    rd: float | None = None
+    volatility: float | None = None
 
 
 class RatingModel(Protocol):
@@ -40,12 +41,16 @@ class RatingModel(Protocol):
     name: str
     initial: int
 
-    def expected(self, mine: int, theirs: int) -> float:
-        """Probability-like expected score of ``mine`` against ``theirs`` (0..1)."""
+    def start(self) -> RatingState:
+        """A new player's rating."""
         ...
 
-    def rate(self, mmr1: int, mmr2: int, outcome: Outcome) -> RatingChange:
-        """New ratings after one game between ratings ``mmr1`` and ``mmr2``."""
+    def expected(self, a: RatingState, b: RatingState) -> float:
+        """Probability that ``a`` beats ``b`` (a draw counts half)."""
+        ...
+
+    def rate(self, a: RatingState, b: RatingState, outcome: Outcome) -> tuple[RatingState, RatingState]:
+        """Both players' new states after one game (``outcome`` from ``a``'s side as player 1)."""
         ...
 
 
@@ -55,7 +60,7 @@ class EloModel:
 
     ``new = round(old + K * (score - expected))``, where
     ``expected = 1 / (1 + 10 ** ((opponent - mine) / scale))``. Each player is rounded
-    independently, as the old bot did, so the two deltas can differ by one point.
+    independently (round half to even), as the old bot did, so the two deltas can differ by one.
     """
 
     name: str = "elo"
@@ -63,16 +68,63 @@ class EloModel:
     k: float = 40.0
     scale: float = 500.0
 
-    def expected(self, mine: int, theirs: int) -> float:
+    def start(self) -> RatingState:
+        return RatingState(self.initial)
+
+    def expected_mmr(self, mine: int, theirs: int) -> float:
         return float(1.0 / (1.0 + 10.0 ** ((theirs - mine) / self.scale)))
 
-    def rate(self, mmr1: int, mmr2: int, outcome: Outcome) -> RatingChange:
+    def expected(self, a: RatingState, b: RatingState) -> float:
+        return self.expected_mmr(a.mmr, b.mmr)
+
+    def rate(self, a: RatingState, b: RatingState, outcome: Outcome) -> tuple[RatingState, RatingState]:
         score1 = outcome.score_for_player1()
-        e1 = self.expected(mmr1, mmr2)
-        e2 = 1.0 - e1
-        new1 = round(mmr1 + self.k * (score1 - e1))
-        new2 = round(mmr2 + self.k * ((1.0 - score1) - e2))
-        return RatingChange(new1=new1, new2=new2)
+        e1 = self.expected_mmr(a.mmr, b.mmr)
+        new1 = round(a.mmr + self.k * (score1 - e1))
+        new2 = round(b.mmr + self.k * ((1.0 - score1) - (1.0 - e1)))
+        return RatingState(new1), RatingState(new2)
 
 
-DEFAULT_MODEL = EloModel()
+@dataclass(frozen=True, slots=True)
+class Glicko2RatingModel:
+    """Glicko-2 as a ladder model: MMR is the rounded Glicko rating; RD and volatility are stored."""
+
+    name: str = "glicko2"
+    initial: int = 1500
+    math: Glicko2Model = field(default_factory=Glicko2Model)
+
+    def start(self) -> RatingState:
+        g = self.math.new_rating()
+        return RatingState(round(g.rating), g.rd, g.volatility)
+
+    def _g(self, s: RatingState) -> GlickoRating:
+        fresh = self.math.new_rating()
+        return GlickoRating(
+            float(s.mmr),
+            s.rd if s.rd is not None else fresh.rd,
+            s.volatility if s.volatility is not None else fresh.volatility,
+        )
+
+    def expected(self, a: RatingState, b: RatingState) -> float:
+        return self.math.expected(self._g(a), self._g(b))
+
+    def rate(self, a: RatingState, b: RatingState, outcome: Outcome) -> tuple[RatingState, RatingState]:
+        new_a, new_b = self.math.rate(self._g(a), self._g(b), outcome.score_for_player1())
+        return (
+            RatingState(round(new_a.rating), new_a.rd, new_a.volatility),
+            RatingState(round(new_b.rating), new_b.rd, new_b.volatility),
+        )
+
+    def is_provisional(self, s: RatingState) -> bool:
+        return s.rd is None or s.rd > self.math.provisional_rd
+
+
+MODELS: dict[str, RatingModel] = {"elo": EloModel(), "glicko2": Glicko2RatingModel()}
+DEFAULT_MODEL: RatingModel = MODELS["elo"]
+
+
+def model_named(name: str) -> RatingModel:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise ValueError(f"unknown rating model {name!r}: {', '.join(MODELS)}") from None

@@ -136,7 +136,7 @@ class AdminService:
                         reason=why,
                         request_id=request_id,
                     )
-                    await player_store.ensure_ratings(conn, [(player_id, race_code)], self.ctx.model.initial)
+                    await player_store.ensure_ratings(conn, [(player_id, race_code)], self.ctx.model.start())
                     stored = await player_store.apply_rating_effects(
                         conn, [rules.RatingEffect(player_id, race_code, new - old, last_played=now)]
                     )

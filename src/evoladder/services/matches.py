@@ -147,21 +147,25 @@ class MatchService:
         now = self.ctx.clock.now()
         model = self.ctx.model
         async with self.ctx.db.write() as conn:
-            await player_store.ensure_ratings(conn, [(p1.id, race1), (p2.id, race2)], model.initial)
+            await player_store.ensure_ratings(conn, [(p1.id, race1), (p2.id, race2)], model.start())
             found = await player_store.get_with_ratings(conn, p1.id)
             found2 = await player_store.get_with_ratings(conn, p2.id)
             if found is None or found2 is None:
                 raise NotFound("A player disappeared while creating the match.")
-            mmr1 = next(r.mmr for r in found[1] if r.race == race1)
-            mmr2 = next(r.mmr for r in found2[1] if r.race == race2)
+            r1 = next(r for r in found[1] if r.race == race1)
+            r2 = next(r for r in found2[1] if r.race == race2)
             draft = Match(
                 id=MatchId(0),
                 player1=p1.id,
                 player2=p2.id,
                 race1=race1,
                 race2=race2,
-                mmr1=mmr1,
-                mmr2=mmr2,
+                mmr1=r1.mmr,
+                mmr2=r2.mmr,
+                rd1=r1.rd,
+                rd2=r2.rd,
+                vol1=r1.volatility,
+                vol2=r2.volatility,
                 map_name=map_name,
                 server=server,
                 created_at=now,

@@ -16,7 +16,7 @@ ROWS = [
 
 def format_table(runs: list[dict[str, Any]]) -> str:
     headers = [f"{r['strategy']}/{r['rating_model']}" for r in runs]
-    width = max(14, *(len(h) for h in headers))
+    width = max(14, *(len(h) + 2 for h in headers))
     lines = [f"{'':<22}" + "".join(f"{h:>{width}}" for h in headers)]
     for label, key in ROWS:
         lines.append(f"{label:<22}" + "".join(f"{_fmt(r.get(key)):>{width}}" for r in runs))
@@ -24,6 +24,12 @@ def format_table(runs: list[dict[str, Any]]) -> str:
         lines.append(f"{label:<22}" + "".join(f"{_fmt(r[group]['log_loss']):>{width}}" for r in runs))
     for label, group in (("accuracy (all)", "rating_all"), ("accuracy (<10 games)", "rating_new_players")):
         lines.append(f"{label:<22}" + "".join(f"{_fmt(r[group]['accuracy']):>{width}}" for r in runs))
+    for model in ("elo", "glicko2"):
+        for group, label in (("all", "all"), ("new_players", "<10 games")):
+            key = f"{model} log-loss ({label})"
+            lines.append(
+                f"{key:<22}" + "".join(f"{_fmt(r['rating_models'][model][group]['log_loss']):>{width}}" for r in runs)
+            )
     servers = sorted({s for r in runs for s in r["server_share"]})
     for s in servers:
         lines.append(f"{'server ' + s:<22}" + "".join(f"{_fmt(r['server_share'].get(s, 0.0)):>{width}}" for r in runs))

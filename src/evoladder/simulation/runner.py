@@ -23,10 +23,11 @@ from evoladder.app import build
 from evoladder.clock import ManualClock
 from evoladder.config import Settings
 from evoladder.domain.ids import PlayerId
-from evoladder.domain.rating import Outcome
+from evoladder.domain.rating import Outcome, RatingState
 from evoladder.services.players import SetupInput
 from evoladder.services.queue import QueueRequest
 from evoladder.simulation.population import SimPlayer, make_population, next_session_start, win_probability
+from evoladder.simulation.ratings_eval import evaluate
 from evoladder.store.schema import upgrade
 
 START = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
@@ -39,6 +40,7 @@ class SimConfig:
     days: float = 7.0
     seed: int = 7
     strategy: str = "global"
+    rating_model: str = "elo"
     wave_interval_s: float = 45.0
     continue_probability: float = 0.7
 
@@ -52,6 +54,8 @@ class Metrics:
     abandoned: int = 0
     predictions: list[tuple[float, float, bool]] = field(default_factory=list)
     """(predicted probability that player 1 wins, actual score, both players had >= 10 games)"""
+    games: list[tuple[tuple[int, str], tuple[int, str], float]] = field(default_factory=list)
+    """Every game played, in order, for the offline rating-model comparison."""
 
     def report(self) -> dict[str, Any]:
         def pct(values: list[float], q: float) -> float:
@@ -83,6 +87,7 @@ class Metrics:
             "server_share": {k: round(v / total_servers, 4) for k, v in sorted(self.servers.items())},
             "rating_all": accuracy(self.predictions),
             "rating_new_players": accuracy([r for r in self.predictions if not r[2]]),
+            "rating_models": evaluate(self.games),
         }
 
 
@@ -93,7 +98,8 @@ async def simulate(cfg: SimConfig, progress: Callable[[float], None] | None = No
         upgrade(url)
         clock = ManualClock(START)
         settings = Settings(  # type: ignore[call-arg]
-            database_url=url, data_dir=Path(tmp), matcher=cfg.strategy, wave_interval_s=cfg.wave_interval_s,
+            database_url=url, data_dir=Path(tmp), matcher=cfg.strategy, rating_model=cfg.rating_model,
+            wave_interval_s=cfg.wave_interval_s,
             aborts_per_month=100, _env_file=None,
         )  # fmt: skip
         ladder = build(settings, clock=clock)
@@ -192,7 +198,12 @@ async def _finish(ladder: Any, match: Any, by_id: dict[int, SimPlayer], rng: ran
     r1 = ladder.ctx.cache.rating(match.player1, match.race1)
     r2 = ladder.ctx.cache.rating(match.player2, match.race2)
     experienced = bool(r1 and r2 and r1.games_played >= 10 and r2.games_played >= 10)
-    predicted = ladder.ctx.model.expected(match.mmr1, match.mmr2)
+    predicted = ladder.ctx.model.expected(
+        RatingState(match.mmr1, match.rd1, match.vol1), RatingState(match.mmr2, match.rd2, match.vol2)
+    )
     metrics.predictions.append((predicted, outcome.score_for_player1(), experienced))
+    metrics.games.append(
+        ((int(match.player1), match.race1), (int(match.player2), match.race2), outcome.score_for_player1())
+    )
     await ladder.matches.report(match.id, match.player1, outcome)
     await ladder.matches.report(match.id, match.player2, outcome)

@@ -77,6 +77,10 @@ def match_from_row(row: RowMapping | Mapping[str, Any]) -> Match:
         resolved_at=row["resolved_at"],
         channel=row["channel"],
         rating_model=row["rating_model"],
+        rd1=row["rd1"],
+        rd2=row["rd2"],
+        vol1=row["vol1"],
+        vol2=row["vol2"],
         version=row["version"],
     )
 
@@ -109,6 +113,10 @@ async def insert(conn: AsyncConnection, draft: Match, idempotency_key: str) -> t
         "created_at": draft.created_at,
         "confirm_deadline": draft.confirm_deadline,
         "rating_model": draft.rating_model,
+        "rd1": draft.rd1,
+        "rd2": draft.rd2,
+        "vol1": draft.vol1,
+        "vol2": draft.vol2,
         "version": 1,
         **{k: v for k, v in _mutable_values(draft).items()},
     }

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from evoladder.domain.ids import CountryCode, MatchId, PlayerId, RaceCode, RegionCode
 from evoladder.domain.match import RatingEffect
 from evoladder.domain.player import Player, Rating
+from evoladder.domain.rating import RatingState
 from evoladder.store.dialect import insert_ignore
 from evoladder.store.tables import players, ratings
 
@@ -67,6 +68,8 @@ def rating_from_row(row: RowMapping | Mapping[str, Any]) -> Rating:
         games_drawn=row["games_drawn"],
         last_played=row["last_played"],
         entry_id=row["id"],
+        rd=row["rd"],
+        volatility=row["volatility"],
     )
 
 
@@ -104,6 +107,8 @@ async def get_with_ratings(conn: AsyncConnection, player_id: PlayerId) -> tuple[
             r.c.games_lost.label("r_games_lost"),
             r.c.games_drawn.label("r_games_drawn"),
             r.c.last_played.label("r_last_played"),
+            r.c.rd.label("r_rd"),
+            r.c.volatility.label("r_volatility"),
         )
         .select_from(players.outerjoin(r, r.c.player_id == players.c.id))
         .where(players.c.id == player_id)
@@ -123,6 +128,8 @@ async def get_with_ratings(conn: AsyncConnection, player_id: PlayerId) -> tuple[
             games_drawn=row["r_games_drawn"],
             last_played=row["r_last_played"],
             entry_id=row["r_id"],
+            rd=row["r_rd"],
+            volatility=row["r_volatility"],
         )
         for row in rows
         if row["r_race"] is not None
@@ -179,13 +186,17 @@ async def force_release(conn: AsyncConnection, player_id: PlayerId) -> None:
     await conn.execute(update(players).where(players.c.id == player_id).values(active_match_id=None))
 
 
-async def ensure_ratings(conn: AsyncConnection, pairs: Iterable[tuple[PlayerId, RaceCode]], initial: int) -> None:
-    """Create missing rating rows at the initial MMR, in one statement."""
+async def ensure_ratings(
+    conn: AsyncConnection, pairs: Iterable[tuple[PlayerId, RaceCode]], initial: RatingState
+) -> None:
+    """Create missing rating rows at the model's starting state, in one statement."""
     rows = [
         {
             "player_id": p,
             "race": r,
-            "mmr": initial,
+            "mmr": initial.mmr,
+            "rd": initial.rd,
+            "volatility": initial.volatility,
             "games_played": 0,
             "games_won": 0,
             "games_lost": 0,
@@ -218,6 +229,13 @@ async def apply_rating_effects(conn: AsyncConnection, effects: Sequence[RatingEf
         "games_lost": ratings.c.games_lost + per_row("lost"),
         "games_drawn": ratings.c.games_drawn + per_row("drawn"),
     }
+    for attr, column in (("rd", "rd"), ("volatility", "volatility")):
+        given = [e for e in effects if getattr(e, attr) is not None]
+        if given:
+            values[column] = case(
+                *[(and_(ratings.c.player_id == e.player, ratings.c.race == e.race), getattr(e, attr)) for e in given],
+                else_=ratings.c[column],
+            )
     stamped = [e for e in effects if e.last_played is not None]
     if stamped:
         values["last_played"] = case(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -70,6 +71,8 @@ ratings = Table(
     Column("games_lost", Integer, nullable=False, default=0),
     Column("games_drawn", Integer, nullable=False, default=0),
     Column("last_played", UTCDateTime, nullable=True),
+    Column("rd", Float, nullable=True, comment="rating deviation (Glicko-2); NULL under Elo"),
+    Column("volatility", Float, nullable=True, comment="Glicko-2 volatility; NULL under Elo"),
     UniqueConstraint("player_id", "race", name="uq_ratings_player_race"),
 )
 
@@ -84,6 +87,10 @@ matches = Table(
     Column("race2", String(16), nullable=False),
     Column("mmr1", Integer, nullable=False, comment="player 1's MMR at match creation"),
     Column("mmr2", Integer, nullable=False, comment="player 2's MMR at match creation"),
+    Column("rd1", Float, nullable=True, comment="player 1's rating deviation at creation (Glicko-2)"),
+    Column("rd2", Float, nullable=True),
+    Column("vol1", Float, nullable=True, comment="player 1's volatility at creation (Glicko-2)"),
+    Column("vol2", Float, nullable=True),
     Column("map_name", String(128), nullable=False),
     Column("server", String(8), nullable=False),
     Column("channel", String(32), nullable=True, comment="in-game chat channel"),
@@ -194,4 +201,13 @@ queue_entries = Table(
     Column("joined_at", UTCDateTime, nullable=False),
     Column("waves_waited", Integer, nullable=False, default=0),
     CheckConstraint("bw_race IS NOT NULL OR sc2_race IS NOT NULL", name="some_race"),
+)
+
+ladder_meta = Table(
+    "ladder_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    comment="ladder-wide facts, e.g. which rating model rates this ladder",
 )

@@ -58,3 +58,13 @@ async def test_app_refuses_an_unknown_schema_revision(tmp_path: Path) -> None:
     with pytest.raises(SchemaOutdated, match="newer than this code"):
         await ladder.start()
     await ladder.stop()
+
+
+async def test_app_refuses_an_older_schema_and_names_the_fix(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'older.db'}"
+    upgrade(url, "0001")
+    ladder = build(Settings(database_url=url, _env_file=None))  # type: ignore[call-arg]
+    with pytest.raises(SchemaOutdated, match=r"older than this code.*evoladder db upgrade"):
+        await ladder.start()
+    await ladder.stop()
+    assert upgrade(url) == head_revision()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evoladder.domain.rating import EloModel, Outcome
+from evoladder.domain.rating import EloModel, Outcome, RatingState
 
 ELO = EloModel()
 
@@ -35,23 +35,28 @@ def test_defaults_are_the_old_systems() -> None:
     ],
 )
 def test_hand_computed(mmr1: int, mmr2: int, outcome: Outcome, new1: int, new2: int) -> None:
-    change = ELO.rate(mmr1, mmr2, outcome)
-    assert (change.new1, change.new2) == (new1, new2)
+    a, b = ELO.rate(RatingState(mmr1), RatingState(mmr2), outcome)
+    assert (a.mmr, b.mmr) == (new1, new2)
 
 
 def test_expected_score_formula() -> None:
-    assert ELO.expected(1500, 1500) == pytest.approx(0.5)
-    assert ELO.expected(1600, 1500) == pytest.approx(1 / (1 + 10 ** (-100 / 500)))
-    assert ELO.expected(1500, 1600) + ELO.expected(1600, 1500) == pytest.approx(1.0)
+    assert ELO.expected_mmr(1500, 1500) == pytest.approx(0.5)
+    assert ELO.expected_mmr(1600, 1500) == pytest.approx(1 / (1 + 10 ** (-100 / 500)))
+    assert ELO.expected_mmr(1500, 1600) + ELO.expected_mmr(1600, 1500) == pytest.approx(1.0)
 
 
 @given(st.integers(0, 4000), st.integers(0, 4000), st.sampled_from(list(Outcome)))
 def test_changes_are_bounded_and_nearly_zero_sum(a: int, b: int, outcome: Outcome) -> None:
-    change = ELO.rate(a, b, outcome)
-    d1, d2 = change.deltas(a, b)
+    s1, s2 = ELO.rate(RatingState(a), RatingState(b), outcome)
+    d1, d2 = s1.mmr - a, s2.mmr - b
     assert abs(d1) <= 40 and abs(d2) <= 40
     assert abs(d1 + d2) <= 1  # independent rounding can leave one point
     if outcome is Outcome.PLAYER1_WON:
         assert d1 >= 0 >= d2
     if outcome is Outcome.PLAYER2_WON:
         assert d1 <= 0 <= d2
+
+
+def test_model_interface_expected_uses_states() -> None:
+    assert ELO.expected(RatingState(1600), RatingState(1500)) == pytest.approx(ELO.expected_mmr(1600, 1500))
+    assert ELO.start() == RatingState(1500)
