@@ -6,6 +6,7 @@ settings, clock and data pack.
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -21,10 +22,13 @@ from evoladder.services.matches import MatchService
 from evoladder.services.players import PlayerService
 from evoladder.services.queue import QueueService
 from evoladder.services.ratings import resolve_model
+from evoladder.services.replays import ReplayPolicy, ReplayService
 from evoladder.store import players as player_store
 from evoladder.store.engine import create_engine
+from evoladder.store.replay_files import LocalReplayStorage
 from evoladder.store.schema import check_schema
 from evoladder.store.uow import Database
+from evoladder.workers.jobs import make_backend
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ class Ladder:
     matches: MatchService
     admin: AdminService
     queue: QueueService
+    replays: ReplayService
     started: bool = False
     expired_at_start: list[Match] = field(default_factory=list)
 
@@ -50,8 +55,19 @@ class Ladder:
     def db(self) -> Database:
         return self.ctx.db
 
-    async def start(self, *, warm_cache: bool = True, expiry_interval_s: float = 1.0, run_waves: bool = True) -> None:
-        """Check the schema, warm the caches, restore matches in progress and the queue, start timers."""
+    async def start(
+        self,
+        *,
+        warm_cache: bool = True,
+        expiry_interval_s: float = 1.0,
+        run_waves: bool = True,
+        run_replays: bool | None = None,
+    ) -> None:
+        """Check the schema, warm the caches, restore matches in progress and the queue, start timers.
+
+        ``run_replays`` (default: as ``run_waves``) starts the warm replay parsers and resumes pending
+        uploads; tools and tests that drive a ladder step by step start neither unless they ask.
+        """
         async with self.db.read() as conn:
             await check_schema(conn)
         self.ctx.model = await resolve_model(self.ctx, self.settings.rating_model)
@@ -60,6 +76,11 @@ class Ladder:
                 self.ctx.cache.load_all(await player_store.all_players(conn), await player_store.all_ratings(conn))
         self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
         await self.queue.start(run_timer=run_waves)
+        if run_waves if run_replays is None else run_replays:
+            await self.replays.start()
+        # Everything loaded so far lives as long as the process: move it out of the collector's
+        # sight so later collections stay short (a full collection over a warm cache is tens of ms).
+        gc.freeze()
         self.started = True
         log.info(
             "ladder started: %d players in memory, %d active matches, %d expired at start",
@@ -69,7 +90,8 @@ class Ladder:
         )
 
     async def stop(self) -> None:
-        """Stop timers, let in-flight listeners finish, close the pool."""
+        """Stop timers and replay checks, let in-flight listeners finish, close the pool."""
+        await self.replays.stop()
         await self.queue.stop()
         await self.matches.stop()
         await self.ctx.bus.drain()
@@ -98,6 +120,16 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
     config = MatcherConfig(wave_interval_seconds=settings.wave_interval_s)
     strategy = GlobalMatcher(config) if settings.matcher == "global" else BaselineMatcher(config)
     queue = QueueService(ctx, players, matches, strategy, interval_s=settings.wave_interval_s)
+    backend = make_backend(
+        settings.job_backend,
+        workers=settings.replay_workers,
+        max_pending=settings.replay_queue_size,
+        max_replay_bytes=settings.replay_max_bytes,
+        redis_url=settings.redis_url,
+        queue=settings.celery_queue,
+    )
+    policy_r = ReplayPolicy(max_bytes=settings.replay_max_bytes, parse_timeout_s=settings.replay_parse_timeout_s)
+    storage = LocalReplayStorage((settings.data_dir / "replays").resolve())
     return Ladder(
         settings=settings,
         ctx=ctx,
@@ -105,4 +137,5 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
         matches=matches,
         admin=AdminService(ctx, players, matches),
         queue=queue,
+        replays=ReplayService(ctx, matches, players, backend, storage, policy_r),
     )

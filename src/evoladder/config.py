@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         default="local", description="Replay job backend: local process pool, or Celery."
     )
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker / backend.")
+    replay_queue_size: int = Field(
+        default=100, ge=1, le=10_000, description="Replays waiting for or in a parse before uploads get 'busy'."
+    )
+    celery_queue: str = Field(
+        default="evoladder.replays", min_length=1, description="Celery queue the replay parse tasks go to."
+    )
     confirm_timeout_s: int = Field(default=60, ge=5, le=3600, description="Time to confirm a match.")
     aborts_per_month: int = Field(default=3, ge=0, le=100, description="Aborts allowed per UTC month.")
     wave_interval_s: float = Field(default=45.0, gt=0, le=3600, description="Matchmaking wave period.")
@@ -70,7 +76,7 @@ class Settings(BaseSettings):
         default="global", description="Matchmaking strategy: ours (global min-cost) or the old bot's (baseline)."
     )
     rating_model: Literal["elo", "glicko2"] = Field(
-        default="elo",
+        default="glicko2",
         description="Rating model of a NEW ladder; an existing ladder keeps its recorded model (see docs).",
     )
     web_host: str = Field(default="127.0.0.1", description="Web server bind address.")

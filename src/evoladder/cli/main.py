@@ -20,6 +20,7 @@ from evoladder.services.players import SetupInput
 from evoladder.store.schema import SchemaOutdated
 
 from . import render
+from .replay import replay_app
 
 app = typer.Typer(help="evoladder: the SC: Evo Complete ladder.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -32,6 +33,7 @@ app.add_typer(data_app, name="data")
 app.add_typer(player_app, name="player")
 app.add_typer(match_app, name="match")
 app.add_typer(admin_app, name="admin")
+app.add_typer(replay_app, name="replay")
 ratings_app = typer.Typer(help="Rating model.", no_args_is_help=True)
 app.add_typer(ratings_app, name="ratings")
 
@@ -309,6 +311,19 @@ def run() -> None:
     except SchemaOutdated as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
+
+
+@app.command("worker")
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Parser processes; default EVOLADDER_REPLAY_WORKERS.")] = None,
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+) -> None:
+    """Run a Celery replay-parser worker (for EVOLADDER_JOB_BACKEND=celery), until Ctrl-C or SIGTERM."""
+    from evoladder.workers.celery_app import create_app, run_worker
+
+    settings = _settings()
+    celery = create_app(settings.redis_url, queue=settings.celery_queue, max_replay_bytes=settings.replay_max_bytes)
+    run_worker(celery, concurrency=concurrency or settings.replay_workers, loglevel=loglevel)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, Strin
 
 from evoladder.datapack.errors import UnknownCode
 from evoladder.datapack.frozen import FrozenDict
+from evoladder.domain.games import Game as Game
 from evoladder.domain.ids import CountryCode, MapName, RaceCode, RegionCode, ServerCode
 
 SeasonCode = NewType("SeasonCode", str)
@@ -25,13 +26,6 @@ SeasonCode = NewType("SeasonCode", str)
 
 GameRegionCode = NewType("GameRegionCode", str)
 """A battle.net game region: ``AM``, ``EU`` or ``AS``."""
-
-
-class Game(StrEnum):
-    """Which game's units a race plays, and which kind of map a map is."""
-
-    BW = "bw"
-    SC2 = "sc2"
 
 
 class Continent(StrEnum):

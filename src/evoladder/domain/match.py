@@ -6,6 +6,8 @@
        |  \\--a non-confirmed player aborts--> aborted (charged to that player's monthly quota)
        \\----window passes without both-----> aborted (system; charges nobody, records who)
     in_progress --disagreeing reports--> conflict
+    in_progress --a replay passing every check--> completed (or conflict if a report contradicts it)
+    completed by a replay --a contradicting manual report--> conflict (replay attached as evidence)
     in_progress | conflict | completed | invalidated --admin resolves--> completed | invalidated
 
 Every transition is a pure function ``(match, action, now) -> Transition``. It either raises a
@@ -46,6 +48,14 @@ class MatchState(StrEnum):
 class AbortReason(StrEnum):
     PLAYER = "player"
     TIMEOUT = "timeout"
+
+
+class ResultSource(StrEnum):
+    """What decided a match's result: agreeing reports, a replay that passed every check, an admin."""
+
+    REPORTS = "reports"
+    REPLAY = "replay"
+    ADMIN = "admin"
 
 
 class AlreadyApplied(IllegalTransition):
@@ -104,6 +114,9 @@ class Match:
     rd2: float | None = None
     vol1: float | None = None
     vol2: float | None = None
+    replay_id: int | None = None
+    """The verified replay that decided the result, or that is attached as evidence to a conflict."""
+    result_source: ResultSource | None = None
     version: int = 1
 
     def slot_of(self, player: PlayerId) -> int:
@@ -258,6 +271,8 @@ def report(match: Match, player: PlayerId, outcome: Outcome, now: datetime, mode
             match_id=match.id,
             action="report",
         )
+    if match.state is MatchState.COMPLETED and match.result_source is ResultSource.REPLAY:
+        return _report_after_replay(match, slot, outcome)
     _refuse_if_not(match, {MatchState.IN_PROGRESS}, "report")
     changes: dict[str, object] = {f"report{slot}": outcome}
     theirs = match.report_of(3 - slot)
@@ -266,7 +281,7 @@ def report(match: Match, player: PlayerId, outcome: Outcome, now: datetime, mode
     if theirs != outcome:
         changes.update(state=MatchState.CONFLICT, completed_at=now)
         return Transition(match=_bump(match, **changes), released_players=_both(match))
-    changes.update(state=MatchState.COMPLETED, completed_at=now)
+    changes.update(state=MatchState.COMPLETED, completed_at=now, result_source=ResultSource.REPORTS)
     nxt, effects = _apply_result(replace(match, **changes), outcome, now, model)  # type: ignore[arg-type]
     return Transition(match=_bump(nxt), ratings=effects, released_players=_both(match))
 
@@ -286,7 +301,9 @@ def resolve(
     Game counts are added on the first counted result only; voiding a counted match removes them.
     """
     _refuse_if_not(match, RESOLVABLE, "resolve")
-    base = replace(match, resolved_by=admin, resolution_reason=reason, resolved_at=now)
+    base = replace(
+        match, resolved_by=admin, resolution_reason=reason, resolved_at=now, result_source=ResultSource.ADMIN
+    )
     releases = _both(match) if match.state.holds_players else ()
     if outcome is None:
         effects = _undo(match)
@@ -307,6 +324,50 @@ def resolve(
     )
     merged = _merge(_undo(match), new_effects)
     return Transition(match=_bump(applied), ratings=merged, released_players=releases)
+
+
+def replay_result(match: Match, outcome: Outcome, now: datetime, model: RatingModel, replay_id: int) -> Transition:
+    """A replay that passed every check reports ``outcome`` for both players.
+
+    In progress: the replay finishes the match (MMR applied in the same transaction), unless a
+    player already reported the other way; then the match goes to ``conflict`` for an admin, with
+    the replay's result applied provisionally (a replay passing every check is the stronger
+    evidence; ``resolve`` replaces or voids it). Completed by agreeing reports: a different
+    result puts the match in conflict, keeping what was applied; the same result attaches the
+    replay as evidence. In conflict: the replay is attached as evidence. Anything else (not
+    started, aborted, voided, settled by an admin or by another replay) is refused.
+    """
+    if match.replay_id == replay_id:
+        raise AlreadyApplied(f"This replay already decided match #{match.id}.", match)
+    if match.state is MatchState.IN_PROGRESS:
+        contradicted = any(r is not None and r != outcome for r in (match.report1, match.report2))
+        state = MatchState.CONFLICT if contradicted else MatchState.COMPLETED
+        decided = replace(match, state=state, completed_at=now, replay_id=replay_id, result_source=ResultSource.REPLAY)
+        nxt, effects = _apply_result(decided, outcome, now, model)
+        return Transition(match=_bump(nxt), ratings=effects, released_players=_both(match))
+    reports_decided = match.state is MatchState.COMPLETED and match.result_source is ResultSource.REPORTS
+    if reports_decided and match.result != outcome:
+        return Transition(match=_bump(match, state=MatchState.CONFLICT, replay_id=replay_id))
+    if (reports_decided or match.state is MatchState.CONFLICT) and match.replay_id is None:
+        return Transition(match=_bump(match, replay_id=replay_id))
+    if match.result_source is ResultSource.REPLAY and match.result == outcome:
+        raise AlreadyApplied(f"Another replay already reported this result for match #{match.id}.", match)
+    raise IllegalTransition(
+        f"Match #{match.id} is {match.state.value}; a replay can no longer change its result.",
+        match_id=match.id,
+        state=match.state.value,
+        action="replay_result",
+    )
+
+
+def _report_after_replay(match: Match, slot: int, outcome: Outcome) -> Transition:
+    """A manual report on a match a verified replay completed: agreeing is recorded; contradicting
+    puts the match in conflict for an admin, the replay (``replay_id``) attached as evidence and
+    its result still applied until the admin resolves."""
+    changes: dict[str, object] = {f"report{slot}": outcome}
+    if outcome != match.result:
+        changes["state"] = MatchState.CONFLICT
+    return Transition(match=_bump(match, **changes))
 
 
 def _apply_result(

@@ -38,8 +38,11 @@ class RatingState:
 class RatingModel(Protocol):
     """What the match service needs from a rating model."""
 
-    name: str
-    initial: int
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def initial(self) -> int: ...
 
     def start(self) -> RatingState:
         """A new player's rating."""

@@ -379,7 +379,11 @@ def inspect_verdicts(
         msg = f"The official {other.name} release {other.release} was used, not the one in force then."
         mod_check = CheckResult(Check.MOD, WARN, "mod.other_release", msg, assess_mod(summary, other).details)
         status, release = ModStatus.OFFICIAL, other.release
-    elif any(assess_mod(summary, m).status is ModStatus.FAKE for m in mod_releases):
+    elif status is not ModStatus.OFFICIAL and any(
+        assess_mod(summary, m).status is ModStatus.FAKE for m in mod_releases
+    ):
+        # Only a replay that matches no release is judged against the others: an official copy of
+        # the release in force is necessarily "fake" when compared with any other release's chain.
         status = ModStatus.FAKE
     map_name = found.name if found is not None and map_check.verdict is not FAIL else None
     return Inspection(map_name, status, release, (map_check, mod_check, check_settings(summary, rules)))

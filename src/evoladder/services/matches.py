@@ -14,10 +14,12 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from evoladder.domain import match as rules
 from evoladder.domain.errors import Conflict, InvalidInput, NotFound, PlayerBusy
@@ -33,6 +35,9 @@ from evoladder.store import queue as queue_store
 
 log = logging.getLogger(__name__)
 CAS_ATTEMPTS = 8
+
+SameTransaction = Callable[[AsyncConnection, Match, Match], Awaitable[None]]
+"""Extra writes to commit with a transition, given (connection, previous, next); raising undoes both."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +256,17 @@ class MatchService:
             MatchId(match_id), lambda m: rules.report(m, player_id, result, self.ctx.clock.now(), self.ctx.model)
         )
 
+    async def record_replay_result(
+        self, match_id: int, outcome: Outcome, replay_id: int, *, also: SameTransaction | None = None
+    ) -> Match:
+        """A replay that passed every check reports ``outcome`` (``rules.replay_result``); ``also``
+        stores the replay's verdict in the same transaction as the result and the MMR."""
+        return await self._apply(
+            MatchId(match_id),
+            lambda m: rules.replay_result(m, outcome, self.ctx.clock.now(), self.ctx.model, replay_id),
+            also=also,
+        )
+
     async def expire_due(self) -> list[Match]:
         """System-abort every created match whose confirmation window has passed."""
         now = self.ctx.clock.now()
@@ -268,7 +284,11 @@ class MatchService:
             return await log_store.aborts_used(conn, player_id, log_store.month_key(self.ctx.clock.now()))
 
     async def _apply(
-        self, match_id: MatchId, decide: Callable[[Match], Transition], audit: AuditNote | None = None
+        self,
+        match_id: MatchId,
+        decide: Callable[[Match], Transition],
+        audit: AuditNote | None = None,
+        also: SameTransaction | None = None,
     ) -> Match:
         current = await self.get(match_id)
         for _attempt in range(CAS_ATTEMPTS):
@@ -297,6 +317,8 @@ class MatchService:
                             reason=audit.reason,
                             request_id=audit.request_id,
                         )
+                    if also is not None:
+                        await also(conn, current, nxt)
             if not stored:
                 current = await self._load(match_id)
                 continue

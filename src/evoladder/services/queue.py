@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import random
 import time
 from collections import Counter
@@ -23,7 +24,7 @@ from datetime import datetime, timedelta
 
 from evoladder.domain.errors import InvalidInput, LadderError, PlayerBusy
 from evoladder.domain.ids import MapName, PlayerId, RaceCode, RegionCode, ServerCode
-from evoladder.domain.matchmaking import MapChoice, QueueEntry, RacePick, WaveResult
+from evoladder.domain.matchmaking import MapChoice, ProposedMatch, QueueEntry, RacePick, WaveResult
 from evoladder.domain.matchmaking.model import MAX_VETOES, Game
 from evoladder.domain.matchmaking.protocol import MatchingStrategy
 from evoladder.services.context import ServiceContext
@@ -32,6 +33,8 @@ from evoladder.services.players import PlayerService
 from evoladder.store import queue as queue_store
 
 log = logging.getLogger(__name__)
+YIELD_EVERY = 256
+"""Long loops over the queue give the event loop a turn this often (keeps its lag in the low ms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +97,39 @@ class CrossTable:
         return ServerCode(self.table[(a, b)])
 
 
+def _warm() -> None:
+    from evoladder.domain.matchmaking import GlobalMatcher  # noqa: F401  (imported for its cost)
+
+
+Row = tuple[int, str, datetime, str | None, int, str | None, int, tuple[str, ...], int]
+"""A queue entry flattened for the trip to the matcher process (plain tuples pickle fast)."""
+
+
+def _entry(row: Row) -> QueueEntry:
+    pid, region, joined, bw, bw_mmr, sc2, sc2_mmr, vetoes, waves = row
+    return QueueEntry(
+        player_id=PlayerId(pid),
+        region=RegionCode(region),
+        joined_at=joined,
+        bw=RacePick(RaceCode(bw), bw_mmr) if bw else None,
+        sc2=RacePick(RaceCode(sc2), sc2_mmr) if sc2 else None,
+        vetoes=frozenset(MapName(v) for v in vetoes),
+        waves_waited=waves,
+    )
+
+
 def _run_wave(
     strategy: MatchingStrategy,
-    entries: Sequence[QueueEntry],
+    rows: Sequence[Row],
     pool: Sequence[MapChoice],
     server_for: CrossTable,
     seed: int,
-) -> tuple[WaveResult, float]:
+) -> tuple[tuple[ProposedMatch, ...], float]:
+    """The matcher's work, in the matcher process: rebuild entries, run the wave, return the pairs."""
     started = time.perf_counter()
-    result = strategy.run_wave(entries, pool, server_for, random.Random(seed))
-    return result, (time.perf_counter() - started) * 1000
+    entries = [_entry(r) for r in rows]
+    result: WaveResult = strategy.run_wave(entries, pool, server_for, random.Random(seed))
+    return result.matches, (time.perf_counter() - started) * 1000
 
 
 class QueueService:
@@ -115,7 +141,7 @@ class QueueService:
         strategy: MatchingStrategy,
         *,
         interval_s: float = 45.0,
-        inline_limit: int = 300,
+        inline_limit: int = 0,
         seed: int | None = None,
     ) -> None:
         self.ctx = ctx
@@ -159,8 +185,21 @@ class QueueService:
             self._tickets[t.player_id] = t
         self._next_wave_at = self.ctx.clock.now() + timedelta(seconds=self.interval_s)
         if run_timer:
+            await self.warm()
             self._task = asyncio.get_running_loop().create_task(self._timer())
         return list(self._tickets)
+
+    def _ensure_executor(self) -> None:
+        """One matcher process, started with ``spawn``: forking a process that runs an event loop and
+        database threads can deadlock the child on a lock some thread held at fork time."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+    async def warm(self) -> None:
+        """Start the matcher process and import the matcher in it, so no wave pays a cold start."""
+        self._ensure_executor()
+        assert self._executor is not None
+        await asyncio.get_running_loop().run_in_executor(self._executor, _warm)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -248,7 +287,7 @@ class QueueService:
             race = self.ctx.pack.race(code.strip().lower())
         except KeyError:
             raise InvalidInput(f"Unknown race {code!r}.", field=game.value, value=code) from None
-        if race.game.value != game.value:
+        if race.game is not game:
             raise InvalidInput(f"{race.name} is not a {game.value.upper()} race.", field=game.value, value=code)
         return RaceCode(race.code)
 
@@ -290,35 +329,33 @@ class QueueService:
         )
 
     # ------------------------------------------------------------- waves
-    def _entries(self) -> list[QueueEntry]:
-        initial = self.ctx.model.initial
-        out = []
-        for t in self._tickets.values():
-
-            def pick(race: RaceCode | None, t: Ticket = t) -> RacePick | None:
-                if race is None:
-                    return None
-                r = self.ctx.cache.rating(t.player_id, race)
-                return RacePick(race, r.mmr if r else initial)
-
-            out.append(
-                QueueEntry(
-                    player_id=t.player_id,
-                    region=t.region,
-                    joined_at=t.joined_at,
-                    bw=pick(t.bw_race),
-                    sc2=pick(t.sc2_race),
-                    vetoes=t.vetoes,
-                    waves_waited=t.waves_waited,
+    async def _snapshot(self) -> list[Row]:
+        """The queue as plain rows with current MMRs, yielding to the loop every few hundred."""
+        initial = self.ctx.model.start().mmr
+        rating = self.ctx.cache.rating
+        rows: list[Row] = []
+        for i, t in enumerate(list(self._tickets.values())):
+            r1 = rating(t.player_id, t.bw_race) if t.bw_race else None
+            r2 = rating(t.player_id, t.sc2_race) if t.sc2_race else None
+            rows.append(
+                (
+                    int(t.player_id),
+                    t.region,
+                    t.joined_at,
+                    t.bw_race,
+                    r1.mmr if r1 else initial,
+                    t.sc2_race,
+                    r2.mmr if r2 else initial,
+                    tuple(sorted(t.vetoes)),
+                    t.waves_waited,
                 )
             )
-        return out
+            if i % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)
+        return rows
 
     def _pool(self) -> list[MapChoice]:
-        return [
-            MapChoice(MapName(m.name), Game(m.game.value) if m.game is not None else None)
-            for m in self.ctx.pack.map_pool()
-        ]
+        return [MapChoice(MapName(m.name), m.game) for m in self.ctx.pack.map_pool()]
 
     async def run_wave(self) -> WaveReport:
         """Pair who can be paired, create their matches, age everybody else by one wave."""
@@ -326,23 +363,23 @@ class QueueService:
             started = self.ctx.clock.now()
             self._waves += 1
             self._next_wave_at = started + timedelta(seconds=self.interval_s)
-            entries = self._entries()
+            entries = await self._snapshot()
             seed = hash((self._seed, self._waves)) & 0x7FFFFFFF
             offload = len(entries) > self.inline_limit
             if offload:
-                if self._executor is None:
-                    self._executor = ProcessPoolExecutor(max_workers=1)
+                self._ensure_executor()
+                assert self._executor is not None
                 loop = asyncio.get_running_loop()
-                result, ms = await loop.run_in_executor(
+                proposals, ms = await loop.run_in_executor(
                     self._executor, _run_wave, self.strategy, entries, self._pool(), self._cross, seed
                 )
             else:
-                result, ms = _run_wave(self.strategy, entries, self._pool(), self._cross, seed)
+                proposals, ms = _run_wave(self.strategy, entries, self._pool(), self._cross, seed)
             created: list[int] = []
             made = []
             skipped = 0
             wave_key = f"wave:{started.isoformat()}:{self._waves}"
-            for proposal in result.matches:
+            for proposal in proposals:
                 if proposal.player1 not in self._tickets or proposal.player2 not in self._tickets:
                     skipped += 1
                     continue
@@ -367,15 +404,20 @@ class QueueService:
                     self._tickets.pop(pid, None)
                 created.append(match.id)
                 made.append(match)
-            leftovers = [t.player_id for t in self._tickets.values()]
-            if leftovers:
+            waited = [t.player_id for t in self._tickets.values() if t.joined_at <= started]
+            if waited:
+                # matched players already left the queue table in their match's transaction, so
+                # everyone still there who was in this wave's snapshot waited one more wave
                 async with self.ctx.db.write() as conn:
-                    await queue_store.bump_waves(conn, leftovers)
-                for pid in leftovers:
-                    t = self._tickets[pid]
-                    self._tickets[pid] = replace(t, waves_waited=t.waves_waited + 1)
+                    await queue_store.bump_waves(conn, started)
+                for i, pid in enumerate(waited):
+                    t = self._tickets.get(pid)
+                    if t is not None:
+                        self._tickets[pid] = replace(t, waves_waited=t.waves_waited + 1)
+                    if i % YIELD_EVERY == YIELD_EVERY - 1:
+                        await asyncio.sleep(0)
             report = WaveReport(
-                started, len(entries), len(result.matches), tuple(created), skipped, ms, offload, tuple(made)
+                started, len(entries), len(proposals), tuple(created), skipped, ms, offload, tuple(made)
             )
             self.last_wave = report
             return report

@@ -10,6 +10,8 @@ ROWS = [
     ("p95 wait (s)", "wait_p95_s"),
     ("mean MMR gap", "gap_mean"),
     ("p95 MMR gap", "gap_p95"),
+    ("mean true-skill gap", "true_gap_mean"),
+    ("p95 true-skill gap", "true_gap_p95"),
     ("abandonment", "abandon_rate"),
 ]
 

@@ -49,6 +49,8 @@ class SimConfig:
 class Metrics:
     waits: list[float] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)
+    true_gaps: list[float] = field(default_factory=list)
+    """Hidden true-skill gap of each match: fairness comparable across rating models."""
     servers: Counter[str] = field(default_factory=Counter)
     joins: int = 0
     abandoned: int = 0
@@ -83,6 +85,8 @@ class Metrics:
             "wait_p95_s": round(pct(self.waits, 0.95), 1) if self.waits else None,
             "gap_mean": round(statistics.fmean(self.gaps), 1) if self.gaps else None,
             "gap_p95": pct([float(g) for g in self.gaps], 0.95) if self.gaps else None,
+            "true_gap_mean": round(statistics.fmean(self.true_gaps), 1) if self.true_gaps else None,
+            "true_gap_p95": round(pct(self.true_gaps, 0.95), 1) if self.true_gaps else None,
             "abandon_rate": round(self.abandoned / self.joins, 4) if self.joins else None,
             "server_share": {k: round(v / total_servers, 4) for k, v in sorted(self.servers.items())},
             "rating_all": accuracy(self.predictions),
@@ -170,6 +174,8 @@ async def _run(ladder: Any, clock: ManualClock, cfg: SimConfig, progress: Callab
                 for pid in (match.player1, match.player2):
                     metrics.waits.append(t - joined.pop(int(pid)))
                 metrics.gaps.append(abs(match.mmr1 - match.mmr2))
+                skill1 = by_id[int(match.player1)].skill[match.race1]
+                metrics.true_gaps.append(abs(skill1 - by_id[int(match.player2)].skill[match.race2]))
                 metrics.servers[match.server] += 1
                 await ladder.matches.confirm(match.id, match.player1)
                 await ladder.matches.confirm(match.id, match.player2)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from evoladder.domain.ids import MapName, MatchId, PlayerId, RaceCode, ServerCode
-from evoladder.domain.match import AbortReason, Match, MatchState
+from evoladder.domain.match import AbortReason, Match, MatchState, ResultSource
 from evoladder.domain.rating import Outcome
 from evoladder.store.dialect import insert_ignore
 from evoladder.store.tables import matches
@@ -36,6 +36,8 @@ MUTABLE = (
     "resolution_reason",
     "resolved_at",
     "channel",
+    "replay_id",
+    "result_source",
 )
 
 
@@ -81,6 +83,8 @@ def match_from_row(row: RowMapping | Mapping[str, Any]) -> Match:
         rd2=row["rd2"],
         vol1=row["vol1"],
         vol2=row["vol2"],
+        replay_id=row["replay_id"],
+        result_source=ResultSource(row["result_source"]) if row["result_source"] else None,
         version=row["version"],
     )
 
@@ -91,6 +95,7 @@ def _mutable_values(m: Match) -> dict[str, Any]:
         values[key] = int(values[key]) if values[key] is not None else None
     values["state"] = m.state.value
     values["abort_reason"] = m.abort_reason.value if m.abort_reason else None
+    values["result_source"] = m.result_source.value if m.result_source else None
     values["unconfirmed"] = [int(p) for p in m.unconfirmed] if m.unconfirmed else None
     return values
 

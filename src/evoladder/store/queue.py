@@ -45,14 +45,13 @@ async def all_entries(conn: AsyncConnection) -> list[dict[str, Any]]:
     return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]
 
 
-async def bump_waves(conn: AsyncConnection, player_ids: Sequence[PlayerId]) -> None:
-    """Everyone still waiting after a wave has waited one more wave (one statement)."""
-    if player_ids:
-        await conn.execute(
-            update(queue_entries)
-            .where(queue_entries.c.player_id.in_(list(player_ids)))
-            .values(waves_waited=queue_entries.c.waves_waited + 1)
-        )
+async def bump_waves(conn: AsyncConnection, wave_started: datetime) -> None:
+    """Everyone still queued who joined before the wave has waited one more wave (one statement)."""
+    await conn.execute(
+        update(queue_entries)
+        .where(queue_entries.c.joined_at <= wave_started)
+        .values(waves_waited=queue_entries.c.waves_waited + 1)
+    )
 
 
 async def save_preferences(

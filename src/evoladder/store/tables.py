@@ -116,6 +116,8 @@ matches = Table(
     Column("confirmed_at", UTCDateTime, nullable=True),
     Column("completed_at", UTCDateTime, nullable=True),
     Column("resolved_at", UTCDateTime, nullable=True),
+    Column("replay_id", Integer, nullable=True, comment="the verified replay that decided it, or its evidence"),
+    Column("result_source", String(16), nullable=True, comment="reports, replay or admin"),
     Column("version", Integer, nullable=False, default=1, comment="compare-and-set counter"),
     UniqueConstraint("idempotency_key", name="uq_matches_idempotency_key"),
     CheckConstraint("player1_id <> player2_id", name="distinct_players"),
@@ -137,9 +139,26 @@ replays = Table(
     Column("verdict", JSON, nullable=True),
     Column("uploaded_at", UTCDateTime, nullable=False),
     Column("parsed_at", UTCDateTime, nullable=True),
+    Column(
+        "attempts", Integer, nullable=False, default=0, server_default="0", comment="parses that timed out or crashed"
+    ),
+    Column("error", Text, nullable=True, comment="why it could not be read or checked"),
+    Column("effect", String(24), nullable=True, comment="what the verdict did to the match"),
     UniqueConstraint("sha256", "match_id", "uploader_id", name="uq_replays_upload"),
     Index("ix_replays_match", "match_id"),
     Index("ix_replays_sha256", "sha256"),
+    Index("ix_replays_status", "status", "id"),
+)
+
+player_toons = Table(
+    "player_toons",
+    metadata,
+    Column("player_id", BigInteger, ForeignKey("players.id"), primary_key=True),
+    Column("toon_handle", String(32), primary_key=True, comment="e.g. 2-S2-1-5450450"),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("replay_id", Integer, nullable=True, comment="the verified replay it was learnt from"),
+    Index("ix_player_toons_handle", "toon_handle"),
+    comment="battle.net accounts (toon handles) a player played with, learnt from verified replays",
 )
 
 action_log = Table(

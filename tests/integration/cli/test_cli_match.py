@@ -10,7 +10,8 @@ runner = CliRunner()
 
 
 def cli(db_url: str, *args: str) -> str:
-    result = runner.invoke(app, list(args), env={"EVOLADDER_DATABASE_URL": db_url})
+    env = {"EVOLADDER_DATABASE_URL": db_url, "EVOLADDER_RATING_MODEL": "elo"}
+    result = runner.invoke(app, list(args), env=env)
     assert result.exit_code == 0, f"{args}: {result.output}"
     return result.output
 
@@ -38,13 +39,14 @@ def test_full_match_from_the_terminal(db_url: str) -> None:
 
 def test_refusals_exit_nonzero_with_a_clear_message(db_url: str) -> None:
     cli(db_url, "db", "upgrade")
-    result = runner.invoke(app, ["player", "show", "42"], env={"EVOLADDER_DATABASE_URL": db_url})
+    env = {"EVOLADDER_DATABASE_URL": db_url, "EVOLADDER_RATING_MODEL": "elo"}
+    result = runner.invoke(app, ["player", "show", "42"], env=env)
     assert result.exit_code == 1
     assert "No player with id 42" in result.output
     result = runner.invoke(
         app,
         ["player", "setup", "7", "--name", "x", "--battletag", "x#1", "--country", "DE", "--region", "EUW"],
-        env={"EVOLADDER_DATABASE_URL": db_url},
+        env=env,
     )
     assert result.exit_code == 1
     assert "3 to 12 English letters" in result.output

@@ -31,7 +31,7 @@ KILLER = textwrap.dedent(
     from evoladder.domain.ids import PlayerId
 
     async def main():
-        ladder = build(Settings(database_url=sys.argv[1], _env_file=None))
+        ladder = build(Settings(database_url=sys.argv[1], rating_model="elo", _env_file=None))
         await ladder.start(expiry_interval_s=3600, run_waves=False)
         async def die(conn):
             sys.stdout.write("writes sent; dying before COMMIT\\n"); sys.stdout.flush()

@@ -7,10 +7,12 @@ state, creates the matches, and queues ``result.carried_over()`` (leftovers one 
 Two strategies share that contract (``MatchingStrategy``): ``BaselineMatcher``, the old bot's
 greedy rules kept as a yardstick, and ``GlobalMatcher``, ours (min-cost global pairing).
 
-Modules: ``model`` (values), ``config`` (every parameter), ``window`` (window and wait functions),
-``maps`` (pool, vetoes, draw), ``roster`` (queue as arrays), ``candidates`` (acceptable pairs),
-``assignment`` (min-cost matching), ``repair`` (no double use of "both" players), ``assemble``
-(map and server for chosen pairs), ``baseline`` and ``global_matcher`` (the strategies).
+Modules: ``model`` (values), ``config`` (every parameter), ``protocol`` (the strategy contract),
+``window`` (window and wait functions), ``maps`` (pool, vetoes, draw), ``roster`` (queue as
+arrays), ``candidates`` (acceptable pairs), ``greedy`` (vectorised greedy matching), ``assignment``
+(min-cost matching), ``repair`` (no double use of "both" players), ``augment`` and ``blossom``
+(fit more pairs in), ``assemble`` (map and server for chosen pairs), ``baseline`` and
+``global_matcher`` (the strategies).
 """
 
 from evoladder.domain.matchmaking.baseline import BaselineMatcher, stronger_side

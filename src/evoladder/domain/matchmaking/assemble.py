@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from evoladder.domain.ids import RegionCode, ServerCode
+from evoladder.domain.ids import MapName, RegionCode, ServerCode
 from evoladder.domain.matchmaking.maps import MapPool
 from evoladder.domain.matchmaking.model import ProposedMatch, QueueEntry, WaveResult
 from evoladder.domain.matchmaking.protocol import ServerFor
@@ -27,17 +27,22 @@ def assemble(
     """``pairs`` holds (BW player, SC2 player) roster positions; each position at most once.
 
     A pair with no map left is dropped and both players stay queued (strategies filter such pairs
-    out beforehand, so this is a guard). Leftovers keep the order of ``given``.
+    out beforehand, so this is a guard). Leftovers keep the order of ``given``. The draw is
+    ``rng.choice`` over the allowed maps in name order, exactly as ``MapPool.draw``.
     """
     servers: dict[tuple[RegionCode, RegionCode], ServerCode] = {}
+    allowed: dict[int, tuple[MapName, ...]] = {}
     matches: list[ProposedMatch] = []
     for p, q in sorted(pairs):
         a, b = roster.entries[p], roster.entries[q]
         assert a.bw is not None, "a BW role without a BW race"
         assert b.sc2 is not None, "an SC2 role without an SC2 race"
-        map_name = pool.draw(int(roster.veto[p]), int(roster.veto[q]), rng)
-        if map_name is None:
+        vetoed = int(roster.veto[p]) | int(roster.veto[q])
+        if vetoed not in allowed:
+            allowed[vetoed] = pool.allowed(vetoed, 0)
+        if not allowed[vetoed]:
             continue
+        map_name = rng.choice(allowed[vetoed])
         key = (a.region, b.region)
         if key not in servers:
             servers[key] = server_for(*key)

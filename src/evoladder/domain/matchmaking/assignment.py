@@ -25,6 +25,8 @@ from evoladder.domain.matchmaking.candidates import Edges, Side
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
 
+_GRID = 16.0
+
 
 def _solve_one(n_bw: int, n_sc2: int, bw: IntArray, sc2: IntArray, cost: FloatArray, unpaired_cost: float) -> IntArray:
     """Indices of the edges (local role numbers ``bw``/``sc2``) in a min-cost matching."""
@@ -34,7 +36,9 @@ def _solve_one(n_bw: int, n_sc2: int, bw: IntArray, sc2: IntArray, cost: FloatAr
     cols = np.concatenate([sc2, n_sc2 + np.arange(n_bw), np.arange(n_sc2), n_sc2 + bw])
     weight = np.concatenate([cost, np.full(n, unpaired_cost), np.zeros(e)])
     # LAPJVsp needs non-zero weights; a constant shift changes no optimum (every full matching has n edges).
-    weight = weight - weight.min() + 1.0
+    # Weights are then snapped to a 1/16 grid: sums of such numbers are exact in float64, and with
+    # inexact sums LAPJVsp can loop forever (seen with scipy 1.17 on plain float costs).
+    weight = np.round((weight - weight.min()) * _GRID) / _GRID + 1.0
     row_of, col_of = min_weight_full_bipartite_matching(csr_array((weight, (rows, cols)), shape=(n, n)))
     real = (row_of < n_bw) & (col_of < n_sc2)
     key = bw.astype(np.int64) * n_sc2 + sc2

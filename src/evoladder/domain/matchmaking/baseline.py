@@ -11,10 +11,9 @@ Faithful to its rules:
    swap their SC2 players when that lowers ``gap_i**2 + gap_j**2`` and both new pairs are still
    acceptable and share a map; pair i then continues scanning with its new partner.
 
-Greedy by sorted score is computed with locally dominant edges (an edge lighter than every other
-live edge at both its ends is exactly what sequential greedy would take): a few numpy rounds
-instead of a Python loop over millions of candidate pairs. Same result, tested against the naive
-loop.
+Greedy by sorted score runs as locally dominant rounds (``greedy.greedy_matching``): a few numpy
+rounds instead of a Python loop over millions of candidate pairs, with the same result (tested
+against the naive loop).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from numpy.typing import NDArray
 from evoladder.domain.matchmaking.assemble import assemble
 from evoladder.domain.matchmaking.candidates import Edges, Side, all_candidates
 from evoladder.domain.matchmaking.config import MatcherConfig
+from evoladder.domain.matchmaking.greedy import greedy_matching
 from evoladder.domain.matchmaking.maps import MapPool
 from evoladder.domain.matchmaking.model import Game, MapChoice, QueueEntry, WaveResult
 from evoladder.domain.matchmaking.protocol import ServerFor
@@ -45,31 +45,6 @@ def stronger_side(entry: QueueEntry) -> Game:
     if entry.sc2 is None:
         return Game.BW
     return Game.BW if entry.bw.mmr >= entry.sc2.mmr else Game.SC2
-
-
-def greedy_by_rank(n_bw: int, n_sc2: int, bw: IntArray, sc2: IntArray) -> IntArray:
-    """Sequential greedy matching over edges already sorted best-first; returns taken edge indices.
-
-    Each round takes every edge that comes first at both its endpoints among live edges, then
-    kills the edges touching a taken endpoint. The best live edge always qualifies, so it ends.
-    """
-    alive = np.arange(len(bw), dtype=np.intp)
-    taken_bw = np.zeros(n_bw, dtype=bool)
-    taken_sc2 = np.zeros(n_sc2, dtype=bool)
-    chosen: list[IntArray] = []
-    sentinel = len(bw)
-    while alive.size:
-        b, s = bw[alive], sc2[alive]
-        first_b = np.full(n_bw, sentinel, dtype=np.intp)
-        first_s = np.full(n_sc2, sentinel, dtype=np.intp)
-        np.minimum.at(first_b, b, alive)
-        np.minimum.at(first_s, s, alive)
-        picked = alive[(first_b[b] == alive) & (first_s[s] == alive)]
-        chosen.append(picked)
-        taken_bw[bw[picked]] = True
-        taken_sc2[sc2[picked]] = True
-        alive = alive[~(taken_bw[b] | taken_sc2[s])]
-    return np.sort(np.concatenate(chosen)) if chosen else np.empty(0, dtype=np.intp)
 
 
 class BaselineMatcher:
@@ -103,7 +78,7 @@ class BaselineMatcher:
         p, q = bw.player[edges.bw], sc2.player[edges.sc2]
         score = edges.gap - priority[p] - priority[q]
         edges = edges.take(np.lexsort((q, p, score)))
-        taken = edges.take(greedy_by_rank(len(bw), len(sc2), edges.bw, edges.sc2))
+        taken = edges.take(greedy_matching(len(roster), bw.player[edges.bw], sc2.player[edges.sc2]))
         partner = self._swap_passes(bw, sc2, taken, window, roster.veto, maps)
         pairs = zip(bw.player[taken.bw].tolist(), sc2.player[partner].tolist(), strict=True)
         return assemble(roster, entries, pairs, maps, server_for, rng)

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from evoladder.domain.matchmaking.maps import MapPool
+from evoladder.domain.matchmaking.model import Game
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
@@ -100,28 +101,44 @@ def all_candidates(bw: Side, sc2: Side, window: FloatArray, veto: NDArray[np.int
     )
 
 
+def _around(at: IntArray, k: int, size: int) -> tuple[IntArray, IntArray]:
+    """For insertion points ``at`` in a sorted array of ``size``: (owner, rank) for ranks ``[at-k, at+k)``."""
+    ranks = at[:, None] + np.arange(-k, k, dtype=np.intp)[None, :]
+    ok = (ranks >= 0) & (ranks < size)
+    owner = np.broadcast_to(np.arange(len(at), dtype=np.intp)[:, None], ranks.shape)[ok]
+    return owner, ranks[ok]
+
+
 def nearest_candidates(
-    bw: Side, sc2: Side, k: int, window: FloatArray, veto: NDArray[np.int64], pool: MapPool
+    bw: Side,
+    sc2: Side,
+    k: int,
+    window: FloatArray,
+    veto: NDArray[np.int64],
+    pool: MapPool,
+    *,
+    only_from: Game | None = None,
 ) -> Edges:
-    """For every role, its ``k`` nearest opponents above and below by MMR; the union, filtered."""
+    """For every role, its ``k`` nearest opponents above and below by MMR; the union, filtered.
+
+    ``only_from`` limits the search to the roles of one side (their nearest opponents only).
+    """
     if len(bw) == 0 or len(sc2) == 0:
         return _finish(bw, sc2, np.empty(0, np.intp), np.empty(0, np.intp), window, veto, pool)
-    offsets = np.arange(-k, k, dtype=np.intp)
     s_order, b_order = sc2.sorted_order(), bw.sorted_order()
-    s_rank = np.empty(len(sc2), dtype=np.intp)
-    s_rank[s_order] = np.arange(len(sc2))
     # From each BW role: SC2 ranks [at - k, at + k) around its insertion point.
     b_at = np.searchsorted(sc2.mmr[s_order], bw.mmr, side="left")
-    ranks = b_at[:, None] + offsets[None, :]
-    ok = (ranks >= 0) & (ranks < len(sc2))
-    b1 = np.broadcast_to(np.arange(len(bw), dtype=np.intp)[:, None], ranks.shape)[ok]
-    s1 = s_order[ranks[ok]]
+    b1, ranks = _around(b_at, k, len(sc2))
+    s1 = s_order[ranks]
+    if only_from is Game.BW:
+        return _finish(bw, sc2, b1, s1, window, veto, pool)
     # From each SC2 role, symmetrically, skipping pairs the BW side already offered.
-    s_at = np.searchsorted(bw.mmr[b_order], sc2.mmr, side="left")
-    ranks = s_at[:, None] + offsets[None, :]
-    ok = (ranks >= 0) & (ranks < len(bw))
-    s2 = np.broadcast_to(np.arange(len(sc2), dtype=np.intp)[:, None], ranks.shape)[ok]
-    b2 = b_order[ranks[ok]]
+    s2, ranks = _around(np.searchsorted(bw.mmr[b_order], sc2.mmr, side="left"), k, len(bw))
+    b2 = b_order[ranks]
+    if only_from is Game.SC2:
+        return _finish(bw, sc2, b2, s2, window, veto, pool)
+    s_rank = np.empty(len(sc2), dtype=np.intp)
+    s_rank[s_order] = np.arange(len(sc2))
     rel = s_rank[s2] - b_at[b2]
     fresh = (rel < -k) | (rel >= k)
     return _finish(bw, sc2, np.concatenate([b1, b2[fresh]]), np.concatenate([s1, s2[fresh]]), window, veto, pool)

@@ -14,6 +14,8 @@ from enum import StrEnum
 from evoladder.domain.errors import InvalidInput
 from evoladder.domain.matchmaking.model import Game
 
+MAX_MATCH_REWARD = 1e9
+
 
 class MapKindRule(StrEnum):
     """How a map's optional ``kind`` restricts where it may be played.
@@ -69,13 +71,15 @@ class GlobalParams:
     unpaired costs ``match_reward / 2``, so ``match_reward`` must dominate pair costs: the solver
     first pairs as many players as the windows allow, then prefers small gaps and long waiters.
 
-    Scale: each role is offered only its ``candidates_per_side`` nearest opponents by MMR above and
-    below (filtered by window and vetoes), and the queue is cut into MMR bands of about
-    ``band_size`` roles solved one by one; ``rounds`` re-solves pair up whoever a round left over.
+    Scale: when more than ``exhaustive_limit`` players are free, each role is offered only its
+    ``candidates_per_side`` nearest opponents by MMR above and below (filtered by window and
+    vetoes), and the queue is cut into MMR bands of about ``band_size`` roles solved one by one;
+    ``rounds`` re-solves pair up whoever a round left over. A wave of at most ``exhaustive_limit``
+    players skips the nearest-k cut and is completed to a maximum number of pairs (``blossom.py``).
     """
 
-    window_base: float = 100.0
-    window_step: float = 50.0
+    window_base: float = 70.0
+    window_step: float = 40.0
     window_accel: float = 0.0
     window_max: float = 1000.0
     gap_quadratic_scale: float = 400.0
@@ -86,12 +90,18 @@ class GlobalParams:
     candidates_per_side: int = 6
     band_size: int = 600
     rounds: int = 3
+    exhaustive_limit: int = 300
 
     def __post_init__(self) -> None:
         _check_non_negative(self)
         for name in ("gap_quadratic_scale", "candidates_per_side", "band_size", "rounds"):
             if getattr(self, name) <= 0:
                 raise InvalidInput(f"{name} must be > 0.", field=name, reason="not_positive")
+        if self.match_reward > MAX_MATCH_REWARD:
+            # Costs are summed exactly on a 1/16 grid by the solver (see assignment.py); keep them small.
+            raise InvalidInput(
+                f"match_reward must be <= {MAX_MATCH_REWARD:g}.", field="match_reward", reason="too_large"
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import StrEnum
 
 from evoladder.domain.errors import InvalidInput
+from evoladder.domain.games import Game as Game
 from evoladder.domain.ids import MapName, PlayerId, RaceCode, RegionCode, ServerCode
 
 MAX_VETOES = 4
@@ -19,17 +19,6 @@ MAX_VETOES = 4
 
 RACE_PREFIXES = {"bw": "bw_", "sc2": "sc2_"}
 """Race codes of the data pack start with their game; checked so a race cannot sit on the wrong side."""
-
-
-class Game(StrEnum):
-    """A side of a match, and the optional kind of a map."""
-
-    BW = "bw"
-    SC2 = "sc2"
-
-    @property
-    def other(self) -> Game:
-        return Game.SC2 if self is Game.BW else Game.BW
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
+
 
 def _best_on_path(values: Sequence[float]) -> tuple[float, list[int]]:
     """Max-value subset of a sequence of edges where neighbours conflict; (value, chosen positions)."""
@@ -40,12 +46,24 @@ def _best_on_cycle(values: Sequence[float]) -> list[int]:
     return chosen_a
 
 
-def resolve_double_use(first: Sequence[int], second: Sequence[int], values: Sequence[float]) -> list[int]:
+def resolve_double_use(first: IntArray, second: IntArray, values: FloatArray) -> IntArray:
     """Indices of the pairs to keep so no player appears twice, maximising the kept total value.
 
     ``first[e]`` and ``second[e]`` are the two players of pair ``e``; each player may appear in at
-    most two pairs (otherwise ``ValueError``). Returned indices are sorted.
+    most two pairs (otherwise ``ValueError``). Returned indices are sorted. Pairs whose players
+    appear nowhere else are kept without looking further: usually nearly all of them.
     """
+    if len(first) == 0:
+        return np.empty(0, dtype=np.intp)
+    counts = np.bincount(np.concatenate([first, second]))
+    alone = (counts[first] == 1) & (counts[second] == 1)
+    chained = np.flatnonzero(~alone)
+    kept = _resolve_chains(first[chained].tolist(), second[chained].tolist(), values[chained].tolist())
+    return np.sort(np.concatenate([np.flatnonzero(alone), chained[kept]]))
+
+
+def _resolve_chains(first: Sequence[int], second: Sequence[int], values: Sequence[float]) -> list[int]:
+    """The exact part of ``resolve_double_use``: walk each path or cycle and keep its best pairs."""
     touching: dict[int, list[int]] = defaultdict(list)
     for e, (a, b) in enumerate(zip(first, second, strict=True)):
         touching[a].append(e)

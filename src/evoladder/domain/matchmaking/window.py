@@ -4,11 +4,18 @@ Both strategies accept a pair when the LARGER of the two players' windows covers
 "either window accepts" rule): whoever has waited longest decides, so a long waiter can be paired
 with a fresh player instead of only with other long waiters.
 
-The old window is ``100 + 50 * waves``, unbounded. Ours (``global_window``) keeps the same start
-and slope by default but adds an optional quadratic term and a hard cap, ``window_max``: the
-min-cost pairing already prefers the smallest gaps inside the window (see ``global_matcher``), so
-the window only has to say what is *acceptable*, while the cap bounds the worst match the ladder
-will ever create. Both functions are vectorised over numpy arrays of waves.
+The old window is ``100 + 50 * waves``, unbounded. Ours (``global_window``) starts tighter and
+grows slower, ``70 + 40 * waves`` by default, capped at ``window_max`` (1000) so the ladder's worst
+possible match is bounded; ``window_accel`` can bend it upwards for thin ladders. Tighter is
+affordable because the global matcher loses fewer players per wave than the greedy one: it pairs
+as many as the windows allow and moves "both" players to the short side. In a steady-state
+simulation (Poisson arrivals of 1 to 40 players per 45 s wave, 5 seeds each) it beat the old
+matcher on both median wait (45 s vs 49 s at 2 arrivals per wave, 33 s vs 42 s at 12, 26 s vs 37 s
+at 40) and mean MMR gap (98 vs 122, 49 vs 58, 34 vs 36). Keeping the old window instead gives
+shorter waits but a gap only 5-20 % smaller; a quadratic term shortens the tail of waits at a cost
+in gap.
+
+Both functions are vectorised over numpy arrays of waves.
 """
 
 from __future__ import annotations
