@@ -308,8 +308,11 @@ def run() -> None:
 
     try:
         asyncio.run(main())
-    except SchemaOutdated as exc:
+    except (SchemaOutdated, LadderError) as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # e.g. Redis or PostgreSQL unreachable
+        typer.secho(f"cannot start: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
 
 

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from evoladder.domain.errors import InvalidInput, LadderError, PlayerBusy
 from evoladder.domain.ids import MapName, PlayerId, RaceCode, RegionCode, ServerCode
-from evoladder.domain.matchmaking import MapChoice, ProposedMatch, QueueEntry, RacePick, WaveResult
+from evoladder.domain.matchmaking import MapChoice, QueueEntry, RacePick, WaveResult
 from evoladder.domain.matchmaking.model import MAX_VETOES, Game
 from evoladder.domain.matchmaking.protocol import MatchingStrategy
 from evoladder.services.context import ServiceContext
@@ -124,12 +124,15 @@ def _run_wave(
     pool: Sequence[MapChoice],
     server_for: CrossTable,
     seed: int,
-) -> tuple[tuple[ProposedMatch, ...], float]:
-    """The matcher's work, in the matcher process: rebuild entries, run the wave, return the pairs."""
+) -> tuple[list[tuple[int, str, int, str, str, str]], float]:
+    """The matcher's work, in the matcher process: rebuild entries, run the wave, return the pairs
+    as plain tuples (player 1, race 1, player 2, race 2, map, server): cheap to unpickle, which
+    happens while holding the main process's GIL."""
     started = time.perf_counter()
     entries = [_entry(r) for r in rows]
     result: WaveResult = strategy.run_wave(entries, pool, server_for, random.Random(seed))
-    return result.matches, (time.perf_counter() - started) * 1000
+    pairs = [(int(m.player1), m.race1, int(m.player2), m.race2, m.map_name, m.server) for m in result.matches]
+    return pairs, (time.perf_counter() - started) * 1000
 
 
 class QueueService:
@@ -379,28 +382,21 @@ class QueueService:
             made = []
             skipped = 0
             wave_key = f"wave:{started.isoformat()}:{self._waves}"
-            for proposal in proposals:
-                if proposal.player1 not in self._tickets or proposal.player2 not in self._tickets:
+            for p1, race1, p2, race2, map_name, server in proposals:
+                one, two = PlayerId(p1), PlayerId(p2)
+                if one not in self._tickets or two not in self._tickets:
                     skipped += 1
                     continue
                 try:
                     match = await self.matches.create(
-                        MatchRequest(
-                            proposal.player1,
-                            proposal.race1,
-                            proposal.player2,
-                            proposal.race2,
-                            proposal.map_name,
-                            proposal.server,
-                            f"{wave_key}:{proposal.player1}:{proposal.player2}",
-                        ),
+                        MatchRequest(one, race1, two, race2, map_name, server, f"{wave_key}:{p1}:{p2}"),
                         dequeue=True,
                     )
                 except LadderError as exc:
-                    log.info("wave proposal %s vs %s dropped: %s", proposal.player1, proposal.player2, exc)
+                    log.info("wave proposal %s vs %s dropped: %s", p1, p2, exc)
                     skipped += 1
                     continue
-                for pid in (proposal.player1, proposal.player2):
+                for pid in (one, two):
                     self._tickets.pop(pid, None)
                 created.append(match.id)
                 made.append(match)
