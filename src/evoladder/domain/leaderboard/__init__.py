@@ -3,7 +3,7 @@
 The ranked entries live in flat numpy arrays in board order (position = index + 1): a letter is a
 range of positions, every filter is a vectorised pass, and a match result is a memmove of the
 entries between the old and the new place. At 1M entries a filtered page costs ~0.6 ms (p99 ~3 ms)
-and a match ~0.13 ms; a Python sorted list or SortedList needs ~200 ms per filtered page (a Python
+and a match ~0.13 ms; a Python sorted list or SortedList needs ~185 ms per filtered page (a Python
 scan), and Polars ~5 ms per change (a re-sort). ``README.md`` in this folder records the decision,
 the rules as implemented, the measured figures and how several processes keep the same board.
 
