@@ -18,6 +18,7 @@ from evoladder.domain.matchmaking import BaselineMatcher, GlobalMatcher, Matcher
 from evoladder.domain.rating import model_named
 from evoladder.services.admin import AdminService
 from evoladder.services.context import Policy, ServiceContext
+from evoladder.services.leaderboard import LeaderboardService
 from evoladder.services.matches import MatchService
 from evoladder.services.players import PlayerService
 from evoladder.services.queue import QueueService
@@ -44,6 +45,7 @@ class Ladder:
     admin: AdminService
     queue: QueueService
     replays: ReplayService
+    leaderboard: LeaderboardService
     started: bool = False
     expired_at_start: list[Match] = field(default_factory=list)
 
@@ -74,6 +76,8 @@ class Ladder:
         async with self.db.read() as conn:
             if warm_cache:
                 self.ctx.cache.load_all(await player_store.all_players(conn), await player_store.all_ratings(conn))
+        if warm_cache:
+            await self.leaderboard.start()
         self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
         await self.queue.start(run_timer=run_waves)
         if run_waves if run_replays is None else run_replays:
@@ -138,4 +142,5 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
         admin=AdminService(ctx, players, matches),
         queue=queue,
         replays=ReplayService(ctx, matches, players, backend, storage, policy_r),
+        leaderboard=LeaderboardService(ctx),
     )

@@ -49,13 +49,13 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def _with_ladder(action: Callable[[Ladder], Awaitable[T]]) -> T:
+def _with_ladder(action: Callable[[Ladder], Awaitable[T]], *, warm: bool = False) -> T:
     """Start a ladder, run one action, stop it; typed errors become one red line and exit 1."""
 
     async def runner() -> T:
         ladder = build(_settings())
         try:
-            await ladder.start(warm_cache=False, expiry_interval_s=3600, run_waves=False)
+            await ladder.start(warm_cache=warm, expiry_interval_s=3600, run_waves=False)
             return await action(ladder)
         finally:
             await ladder.stop()
@@ -249,6 +249,42 @@ def admin_ban(player: int, reason: Annotated[str, typer.Option()], unban: bool =
         return render.player_lines(p)
 
     _echo(_with_ladder(act))
+
+
+# ------------------------------------------------------------------ leaderboard
+@app.command("leaderboard")
+def leaderboard_cmd(
+    country: Annotated[list[str] | None, typer.Option(help="Country code (repeat for several).")] = None,
+    race: Annotated[list[str] | None, typer.Option(help="Race code (repeat for several).")] = None,
+    rank: Annotated[list[str] | None, typer.Option(help="Letter rank S..F (repeat for several).")] = None,
+    best_race: Annotated[bool, typer.Option("--best-race", help="One row per player: their best race.")] = False,
+    name: Annotated[str, typer.Option(help="Name prefix (alt names included).")] = "",
+    page: Annotated[int, typer.Option(help="Page number.")] = 1,
+    page_size: Annotated[int, typer.Option(help="Rows per page.")] = 40,
+) -> None:
+    """Print a page of the leaderboard."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        result = ladder.leaderboard.page(
+            countries=country or (), races=race or (), letters=rank or (), best_race_only=best_race,
+            name_prefix=name, page=page, page_size=page_size,
+        )  # fmt: skip
+        return render.leaderboard_lines(result)
+
+    _echo(_with_ladder(act, warm=True))
+
+
+@app.command("profile")
+def profile_cmd(player_id: int) -> None:
+    """Print a player's profile: identity, and per race MMR, letter rank, position and record."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        prof = await ladder.players.profile(PlayerId(player_id))
+        views = ladder.leaderboard.player_views(PlayerId(player_id))
+        recent = await ladder.matches.recent(PlayerId(player_id), 10)
+        return render.profile_lines(prof) + render.standing_lines(views) + render.recent_lines(recent, player_id)
+
+    _echo(_with_ladder(act, warm=True))
 
 
 # ------------------------------------------------------------------ ratings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evoladder.domain.leaderboard import EntryView, Page
 from evoladder.domain.match import Match, MatchState
 from evoladder.domain.player import Player, Rating
 from evoladder.domain.rating import Outcome
@@ -70,4 +71,46 @@ def match_lines(m: Match) -> list[str]:
         lines.append(f"  Aborted: {who}")
     if m.resolved_by is not None:
         lines.append(f"  Resolved by admin {m.resolved_by} at {_ts(m.resolved_at)}: {m.resolution_reason}")
+    return lines
+
+
+def leaderboard_lines(page: Page) -> list[str]:
+    lines = [f"{'#':>5} {'rank':<4} {'player':<14} {'cc':<3} {'race':<12} {'MMR':>5} {'W-L-D':>10} {'win%':>5}"]
+    for r in page.rows:
+        wld = f"{r.games_won}-{r.games_lost}-{r.games_drawn}"
+        wr = f"{100 * r.games_won / r.games_played:.0f}" if r.games_played else "-"
+        lines.append(
+            f"{r.position:>5} {r.letter.value:<4} {r.name[:14]:<14} {r.country or '--':<3} {r.race:<12}"
+            f" {r.mmr:>5} {wld:>10} {wr:>5}"
+        )
+    lines.append(
+        f"page {page.page}/{page.total_pages}, {page.total_entries} entries ({page.ranked_count} ranked in all)"
+    )
+    return lines
+
+
+def standing_lines(views: tuple[EntryView, ...]) -> list[str]:
+    if not views:
+        return []
+    lines = ["  Standing:"]
+    for v in views:
+        if v.position is None:
+            lines.append(f"  {v.entry.race:<12} unranked ({v.status.value})")
+        else:
+            lines.append(
+                f"  {v.entry.race:<12} {v.letter.value}  #{v.position} of {v.ranked_count}  (top {v.top_percent:.1f}%)"
+            )
+    return lines
+
+
+def recent_lines(matches: list[Match], player_id: int) -> list[str]:
+    if not matches:
+        return []
+    lines = ["  Recent matches:"]
+    for m in matches:
+        me1 = m.player1 == player_id
+        opp = m.player2 if me1 else m.player1
+        delta = m.delta1 if me1 else m.delta2
+        change = f"{delta:+d}" if delta is not None else ""
+        lines.append(f"  #{m.id:<6} vs {opp} on {m.map_name} [{m.state.value}] {change}")
     return lines

@@ -19,6 +19,7 @@ from evoladder.domain.leaderboard._names import encode_name, encode_names
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
 
 
+@settings(deadline=None)  # the shared CI box can stall any single example
 @given(st.lists(st.one_of(st.integers(-(2**62), 2**62), st.none()), max_size=300))
 def test_expiry_heap_pops_like_heapq(ops: list[int | None]) -> None:
     heap, reference = ExpiryHeap(capacity=4), []  # tiny capacity: growth is exercised too
@@ -34,6 +35,7 @@ def test_expiry_heap_pops_like_heapq(ops: list[int | None]) -> None:
             assert heap.min_key() == reference[0][0]
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(-(2**70), 2**70), st.integers()), max_size=200))
 def test_int_map_is_a_dict(pairs: list[tuple[int, int]]) -> None:
     shards: IntMap[int] = IntMap()
@@ -47,7 +49,7 @@ def test_int_map_is_a_dict(pairs: list[tuple[int, int]]) -> None:
     assert shards.get(2**71) is None and (2**71) not in shards
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(max_size=14), max_size=8))
 def test_batch_name_encoding_equals_one_by_one(names: list[str]) -> None:
     first, second = encode_names(names)
