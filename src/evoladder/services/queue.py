@@ -15,6 +15,7 @@ import contextlib
 import logging
 import multiprocessing
 import random
+import signal
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -95,6 +96,11 @@ class CrossTable:
 
     def __call__(self, a: RegionCode, b: RegionCode) -> ServerCode:
         return ServerCode(self.table[(a, b)])
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is the parent's to handle (it stops the pool in order); the child must not die noisily."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _warm() -> None:
@@ -196,7 +202,9 @@ class QueueService:
         """One matcher process, started with ``spawn``: forking a process that runs an event loop and
         database threads can deadlock the child on a lock some thread held at fork time."""
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+            )
 
     async def warm(self) -> None:
         """Start the matcher process and import the matcher in it, so no wave pays a cold start."""
