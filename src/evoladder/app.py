@@ -21,10 +21,11 @@ from evoladder.services.context import Policy, ServiceContext
 from evoladder.services.leaderboard import LeaderboardService
 from evoladder.services.matches import MatchService
 from evoladder.services.players import PlayerService
+from evoladder.services.profiles import ProfileService
 from evoladder.services.queue import QueueService
 from evoladder.services.ratings import resolve_model
 from evoladder.services.replays import ReplayPolicy, ReplayService
-from evoladder.store import players as player_store
+from evoladder.services.warmup import warm_cache as warm
 from evoladder.store.engine import create_engine
 from evoladder.store.replay_files import LocalReplayStorage
 from evoladder.store.schema import check_schema
@@ -46,6 +47,7 @@ class Ladder:
     queue: QueueService
     replays: ReplayService
     leaderboard: LeaderboardService
+    profiles: ProfileService
     started: bool = False
     expired_at_start: list[Match] = field(default_factory=list)
 
@@ -73,11 +75,9 @@ class Ladder:
         async with self.db.read() as conn:
             await check_schema(conn)
         self.ctx.model = await resolve_model(self.ctx, self.settings.rating_model)
-        async with self.db.read() as conn:
-            if warm_cache:
-                self.ctx.cache.load_all(await player_store.all_players(conn), await player_store.all_ratings(conn))
         if warm_cache:
-            await self.leaderboard.start()
+            warmed = await warm(self.ctx)
+            await self.leaderboard.start(expected_entries=warmed.ratings)
         self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
         await self.queue.start(run_timer=run_waves)
         if run_waves if run_replays is None else run_replays:
@@ -134,6 +134,7 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
     )
     policy_r = ReplayPolicy(max_bytes=settings.replay_max_bytes, parse_timeout_s=settings.replay_parse_timeout_s)
     storage = LocalReplayStorage((settings.data_dir / "replays").resolve())
+    leaderboard = LeaderboardService(ctx)
     return Ladder(
         settings=settings,
         ctx=ctx,
@@ -142,5 +143,6 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
         admin=AdminService(ctx, players, matches),
         queue=queue,
         replays=ReplayService(ctx, matches, players, backend, storage, policy_r),
-        leaderboard=LeaderboardService(ctx),
+        leaderboard=leaderboard,
+        profiles=ProfileService(ctx, players, leaderboard),
     )

@@ -48,6 +48,23 @@ class Settings(BaseSettings):
         description="Name of a bundled data pack, or a path to a data pack folder.",
     )
     discord_token: SecretStr | None = Field(default=None, description="Discord bot token (optional).")
+    discord_admin_channel_id: int | None = Field(
+        default=None, description="Channel for match results, conflicts and undeliverable-DM reports."
+    )
+    discord_staff_role_id: int | None = Field(default=None, description="Role mentioned on match conflicts.")
+    discord_dev_guild_id: int | None = Field(
+        default=None, description="Sync slash commands to this guild only (instant updates while developing)."
+    )
+    discord_terms_url: str = Field(
+        default="https://evoladder.example/terms", description="The Terms of Service page /termsofservice links to."
+    )
+    discord_emotes: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON map of emote overrides, e.g. {"race.bw_zerg": "<:z1:123>", "rank.S": "<:s_:456>"}.',
+    )
+    discord_command_cooldown_s: float = Field(
+        default=2.0, ge=0, le=600, description="Per-user cooldown between two uses of the same slash command."
+    )
     admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(),
         description="Comma-separated Discord user ids seeded as admins on first start.",

@@ -276,13 +276,10 @@ def leaderboard_cmd(
 
 @app.command("profile")
 def profile_cmd(player_id: int) -> None:
-    """Print a player's profile: identity, and per race MMR, letter rank, position and record."""
+    """Print a player's profile: identity, per race standing, form and MMR history, recent matches."""
 
     async def act(ladder: Ladder) -> list[str]:
-        prof = await ladder.players.profile(PlayerId(player_id))
-        views = ladder.leaderboard.player_views(PlayerId(player_id))
-        recent = await ladder.matches.recent(PlayerId(player_id), 10)
-        return render.profile_lines(prof) + render.standing_lines(views) + render.recent_lines(recent, player_id)
+        return render.player_profile_lines(await ladder.profiles.profile(PlayerId(player_id)))
 
     _echo(_with_ladder(act, warm=True))
 
@@ -335,9 +332,25 @@ def run() -> None:
                 f"evoladder running on {_redact(settings.effective_database_url)}"
                 f" with {len(ladder.ctx.cache)} players; press Ctrl-C to stop."
             )
+            bot_task: asyncio.Task[None] | None = None
             if settings.discord_token is None:
                 typer.echo("Discord bot: off (set EVOLADDER_DISCORD_TOKEN to start it).")
-            await stop.wait()
+            else:
+                from evoladder.discord_bot import create_bot
+
+                bot = create_bot(ladder)
+                bot_task = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()), name="discord-bot")
+                typer.echo("Discord bot: starting.")
+            stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+            waits: set[asyncio.Task[Any]] = {stopping} | ({bot_task} if bot_task else set())
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if bot_task is not None:
+                if bot_task.done():  # the bot stopped on its own (bad token, fatal gateway error): stop all
+                    typer.secho(f"Discord bot stopped: {bot_task.exception()!r}", fg=typer.colors.RED, err=True)
+                # SIGTERM: stop taking interactions, let in-flight ones finish, then disconnect
+                await bot.close()
+                await asyncio.gather(bot_task, return_exceptions=True)
         finally:
             await ladder.stop()
             typer.echo("evoladder stopped cleanly.")

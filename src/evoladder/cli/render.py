@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from evoladder.domain.leaderboard import EntryView, Page
+from evoladder.domain.leaderboard import Page
 from evoladder.domain.match import Match, MatchState
 from evoladder.domain.player import Player, Rating
 from evoladder.domain.rating import Outcome
 from evoladder.services.players import Profile
+from evoladder.services.profiles import PlayerProfile, RaceProfile
 
 RESULT_TEXT = {Outcome.DRAW: "draw", Outcome.PLAYER1_WON: "player 1 won", Outcome.PLAYER2_WON: "player 2 won"}
 
@@ -89,28 +90,55 @@ def leaderboard_lines(page: Page) -> list[str]:
     return lines
 
 
-def standing_lines(views: tuple[EntryView, ...]) -> list[str]:
-    if not views:
-        return []
-    lines = ["  Standing:"]
-    for v in views:
-        if v.position is None:
-            lines.append(f"  {v.entry.race:<12} unranked ({v.status.value})")
-        else:
-            lines.append(
-                f"  {v.entry.race:<12} {v.letter.value}  #{v.position} of {v.ranked_count}  (top {v.top_percent:.1f}%)"
-            )
+SPARK = " ▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[int], width: int = 32) -> str:
+    """The MMR history as one line of block characters (the last ``width`` points)."""
+    values = values[-width:]
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1
+    return "".join(SPARK[1 + round((v - lo) * (len(SPARK) - 2) / span)] for v in values)
+
+
+def race_profile_lines(race: RaceProfile) -> list[str]:
+    v, e = race.standing, race.standing.entry
+    wr = f"{e.win_rate * 100:.0f}%" if e.win_rate is not None else "-"
+    if v.position is None:
+        standing = f"U  unranked ({v.status.value})"
+    else:
+        standing = f"{v.letter.value}  #{v.position} of {v.ranked_count}  (top {v.top_percent:.1f}%)"
+    lines = [
+        f"  {e.race:<12} MMR {e.mmr:>5}  {standing}",
+        f"  {'':<12} W-L-D {e.games_won}-{e.games_lost}-{e.games_drawn}  win rate {wr}"
+        f"  last played {_ts(e.last_played)}",
+    ]
+    form = "  ".join(f"{w.days}d: {w.won}-{w.lost}-{w.drawn} ({w.mmr_change:+d})" for w in race.windows)
+    lines.append(f"  {'':<12} {form}")
+    if race.history:
+        points = [race.history[0].mmr - race.history[0].delta, *(p.mmr for p in race.history)]
+        lines.append(f"  {'':<12} history {sparkline(points)}  {min(points)}..{max(points)}")
     return lines
 
 
-def recent_lines(matches: list[Match], player_id: int) -> list[str]:
-    if not matches:
-        return []
-    lines = ["  Recent matches:"]
-    for m in matches:
-        me1 = m.player1 == player_id
-        opp = m.player2 if me1 else m.player1
-        delta = m.delta1 if me1 else m.delta2
-        change = f"{delta:+d}" if delta is not None else ""
-        lines.append(f"  #{m.id:<6} vs {opp} on {m.map_name} [{m.state.value}] {change}")
+def player_profile_lines(profile: PlayerProfile) -> list[str]:
+    """The full profile: identity, aborts, each race's standing and form, recent matches."""
+    lines = player_lines(profile.player)
+    lines.append(f"  Aborts left  : {profile.aborts_left} of {profile.aborts_allowed} this month")
+    if profile.races:
+        lines.append("  Races:")
+        for race in profile.races:
+            lines.extend(race_profile_lines(race))
+    else:
+        lines.append("  Races: none yet")
+    if profile.recent:
+        lines.append("  Recent matches:")
+        for m in profile.recent:
+            change = f"{m.mmr_change:+d}" if m.mmr_change is not None else ""
+            lines.append(
+                f"  #{m.match_id:<6} {_ts(m.at)}  {m.race} vs {m.opponent_name} ({m.opponent_race}) on {m.map_name}"
+                f"  {m.outcome or m.state}  {change}"
+            )
     return lines

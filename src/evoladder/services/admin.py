@@ -138,7 +138,10 @@ class AdminService:
                     )
                     await player_store.ensure_ratings(conn, [(player_id, race_code)], self.ctx.model.start())
                     stored = await player_store.apply_rating_effects(
-                        conn, [rules.RatingEffect(player_id, race_code, new - old, last_played=now)]
+                        conn,
+                        [rules.RatingEffect(player_id, race_code, new - old, last_played=now)],
+                        source="admin",
+                        at=now,
                     )
                     if not stored or stored[0].mmr != new:
                         raise _Stale

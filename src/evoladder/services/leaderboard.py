@@ -8,7 +8,7 @@ after a match, an admin adjustment or a profile edit already sees it: no TTL, no
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from evoladder.domain.ids import CountryCode, PlayerId, RaceCode
 from evoladder.domain.leaderboard import (
@@ -51,15 +51,24 @@ class LeaderboardService:
         self.ctx = ctx
         self._board: Leaderboard | None = None
 
-    async def start(self) -> None:
-        """Build the board from the (warm) cache, yielding between steps; then follow events."""
+    async def start(self, *, expected_entries: int = 0) -> None:
+        """Build the board from the (warm) cache, yielding between steps; then follow events.
+
+        Records are made lazily, a build step's worth at a time, so no step converts the whole
+        cache; ``expected_entries`` (the warm-up's count) sizes the arrays once.
+        """
         cache = self.ctx.cache
         players = cache.all_players()
-        entries: list[EntryRecord] = []
-        for p in players:
-            entries.extend(entry_record(r) for r in (cache.ratings(p.id) or {}).values())
-        build = BoardBuild(self.ctx.clock.now(), expected_entries=len(entries), expected_players=len(players))
-        for _phase in build.steps(entries, [player_record(p) for p in players]):
+
+        def entries() -> Iterator[EntryRecord]:
+            for p in players:
+                if not p.is_banned:
+                    yield from (entry_record(r) for r in (cache.ratings(p.id) or {}).values())
+
+        build = BoardBuild(
+            self.ctx.clock.now(), expected_entries=expected_entries, expected_players=len(players), chunk=125
+        )
+        for _phase in build.steps(entries(), (player_record(p) for p in players)):
             await asyncio.sleep(0)
         self._board = build.result()
         self.ctx.bus.subscribe(self._on_event)
@@ -69,14 +78,21 @@ class LeaderboardService:
         if board is None:
             return
         if isinstance(event, RatingsChanged):
-            player_ids = {r.player_id for r in event.ratings}
-            for pid in player_ids:
+            shown = []
+            for pid in {r.player_id for r in event.ratings}:
                 p = self.ctx.cache.player(pid)
                 if p is not None:
                     board.update_player(player_record(p))
-            board.upsert_entries(entry_record(r) for r in event.ratings)
+                if p is None or not p.is_banned:
+                    shown.append(pid)
+            board.upsert_entries(entry_record(r) for r in event.ratings if r.player_id in shown)
         elif isinstance(event, PlayerChanged):
-            board.update_player(player_record(event.player))
+            player = event.player
+            board.update_player(player_record(player))
+            if player.is_banned:
+                board.remove_player(player.id)
+            elif event.previous is not None and event.previous.is_banned:
+                board.upsert_entries(entry_record(r) for r in (self.ctx.cache.ratings(player.id) or {}).values())
 
     @property
     def board(self) -> Leaderboard:

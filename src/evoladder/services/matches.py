@@ -299,7 +299,9 @@ class MatchService:
                 stored = await match_store.update_cas(conn, nxt, current.version)
                 ratings = []
                 if stored:
-                    ratings = await player_store.apply_rating_effects(conn, transition.ratings)
+                    ratings = await player_store.apply_rating_effects(
+                        conn, transition.ratings, source="admin" if audit else "match", at=now, match_id=nxt.id
+                    )
                     if transition.released_players:
                         await player_store.release_from_match(conn, transition.released_players, nxt.id)
                     if transition.charge_abort_to is not None:

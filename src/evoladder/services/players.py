@@ -216,6 +216,29 @@ class PlayerService:
         lang = validate_language(language)
         return await self._update(player_id, lambda p: replace(p, language=lang), log_action=None)
 
+    async def record_undeliverable_dm(self, player_id: PlayerId, purpose: str, match_id: int | None = None) -> None:
+        """Record that a direct message to the player could not be delivered (their DMs are closed).
+
+        Writes one ``action_log`` row (``dm_undeliverable``, actor ``system``) so the failure is never
+        silently lost; a player unknown to the ladder is refused with ``NotFound`` and nothing is written.
+        """
+        await self.get(player_id)
+        row = {
+            "player_id": player_id,
+            "action": "dm_undeliverable",
+            "old_value": None,
+            "new_value": {"purpose": purpose, "match_id": match_id},
+            "actor": "system",
+            "at": self.ctx.clock.now(),
+        }
+        async with self.ctx.db.write() as conn:
+            await log_store.log_actions(conn, [row])
+
+    async def action_history(self, player_id: PlayerId, limit: int = 50) -> list[dict[str, Any]]:
+        """The player's latest action-log rows, newest first (for admins, support and tests)."""
+        async with self.ctx.db.read() as conn:
+            return await log_store.action_entries(conn, player_id, limit)
+
     # ----------------------------------------------------------------- helpers
     def _country(self, code: str) -> CountryCode:
         try:

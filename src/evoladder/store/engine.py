@@ -75,8 +75,12 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         kwargs["poolclass"] = NullPool if not db or db == ":memory:" else None
         if kwargs["poolclass"] is None:
             del kwargs["poolclass"]
-            kwargs["pool_size"] = 5
-            kwargs["max_overflow"] = 5
+            # Connections are kept, never churned: opening one (a thread plus pragmas) holds the
+            # event loop ~5 ms, and overflow connections are closed on return. Writers still queue
+            # on SQLite's lock (BEGIN IMMEDIATE), so the size only bounds concurrent readers.
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = 0
+            kwargs["pool_timeout"] = 30
     else:
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800)
     engine = create_async_engine(target, **kwargs)

@@ -73,7 +73,37 @@ ratings = Table(
     Column("last_played", UTCDateTime, nullable=True),
     Column("rd", Float, nullable=True, comment="rating deviation (Glicko-2); NULL under Elo"),
     Column("volatility", Float, nullable=True, comment="Glicko-2 volatility; NULL under Elo"),
+    Column(
+        "change_seq",
+        Integer,
+        nullable=False,
+        default=0,
+        server_default="0",
+        comment="bumped by every change; the history trigger fires on it",
+    ),
+    Column("change_source", String(16), nullable=True),
+    Column("change_match_id", Integer, nullable=True),
+    Column("changed_at", UTCDateTime, nullable=True),
     UniqueConstraint("player_id", "race", name="uq_ratings_player_race"),
+)
+
+rating_history = Table(
+    "rating_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("player_id", BigInteger, nullable=False),
+    Column("race", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("mmr", Integer, nullable=False, comment="MMR after the change"),
+    Column("delta", Integer, nullable=False, comment="MMR change (new - old)"),
+    Column("played", Integer, nullable=False, comment="change in games played (0 or 1)"),
+    Column("won", Integer, nullable=False, comment="change in wins"),
+    Column("lost", Integer, nullable=False, comment="change in losses"),
+    Column("drawn", Integer, nullable=False, comment="change in draws"),
+    Column("source", String(16), nullable=False, comment="match, admin, import or season"),
+    Column("match_id", Integer, nullable=True, comment="the match that caused it, if any"),
+    Index("ix_rating_history_player", "player_id", "race", "at"),
+    comment="every rating change, one row each, written by a trigger on ratings (migration 0004)",
 )
 
 matches = Table(

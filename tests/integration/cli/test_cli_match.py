@@ -33,6 +33,14 @@ def test_full_match_from_the_terminal(db_url: str) -> None:
     profile = cli(db_url, "player", "show", "1001")
     assert "MMR  1520" in profile and "W-L-D 1-0-0" in profile
     assert "W-L-D 0-1-0" in cli(db_url, "player", "show", "1002")
+    board = cli(db_url, "leaderboard")
+    assert board.index("Alpha") < board.index("Bravo") and "2 entries" in board
+    assert "Bravo" in cli(db_url, "leaderboard", "--country", "KR") and "Alpha" not in cli(
+        db_url, "leaderboard", "--country", "KR"
+    )
+    full = cli(db_url, "profile", "1001")
+    assert "#1 of 2" in full and "14d: 1-0-0 (+20)" in full
+    assert "#1      " in full and "vs Bravo (sc2_terran) on Khione SEL  win  +20" in full
     # repeating a report is harmless and says so
     assert "Already done" in cli(db_url, "match", "report", "1", "1002", "p1")
 

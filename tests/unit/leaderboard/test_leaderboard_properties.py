@@ -107,8 +107,8 @@ class IncrementalEqualsRebuild(RuleBasedStateMachine):
         changed = []
         for pid, sign in ((a, 1), (b, -1)):
             eid = self.ids.get((pid, race))
-            if eid is not None:
-                old = self.entries[eid]
+            old = self.entries.get(eid) if eid is not None else None
+            if old is not None:
                 changed.append(
                     replace(old, mmr=old.mmr + sign * delta, games_played=old.games_played + 1, last_played=self.now)
                 )
@@ -125,6 +125,14 @@ class IncrementalEqualsRebuild(RuleBasedStateMachine):
         record = PlayerRecord(pid, name, alts, country)
         self.board.update_player(record)
         self.players[pid] = record
+
+    @rule(pid=st.sampled_from(PIDS))
+    def ban(self, pid: PlayerId) -> None:
+        """A banned player's entries leave the board; an upsert later (unban, or a new row) brings them back."""
+        gone = [eid for eid, e in self.entries.items() if e.player_id == pid]
+        assert self.board.remove_player(pid) == len(gone)
+        for eid in gone:
+            del self.entries[eid]
 
     @rule(step=st.sampled_from(STEPS))
     def tick(self, step: timedelta) -> None:

@@ -194,3 +194,17 @@ def test_build_and_upserts_agree_far_from_the_epoch() -> None:
     for when in (old, old + timedelta(days=5)):
         assert built.query(now=when) == grown.query(now=when)
     assert built.ranked_count == 9  # days 1..14 minus the 5 expired
+
+
+def test_a_banned_player_leaves_the_board_and_comes_back_when_unbanned(board: Leaderboard) -> None:
+    before = order(board)
+    p2 = [e for e in ENTRIES if e.player_id == PlayerId(2)]
+    assert len(p2) >= 1 and any(e.entry_id in before for e in p2)
+    version = board.version
+    assert board.remove_player(PlayerId(2)) == len(p2)
+    assert board.version > version
+    assert order(board) == [eid for eid in before if eid not in {e.entry_id for e in p2}]
+    assert board.player_views(PlayerId(2), now=NOW) == ()
+    assert board.remove_player(PlayerId(2)) == 0  # a second ban changes nothing
+    board.upsert_entries(p2)  # unban: the committed rows come back
+    assert order(board) == before

@@ -93,5 +93,8 @@ class IntMap(Generic[V]):
     def __contains__(self, key: int) -> bool:
         return key in self._shard(key)
 
+    def pop(self, key: int, default: V | None = None) -> V | None:
+        return self._shard(key).pop(key, default)
+
     def __len__(self) -> int:
         return sum(len(shard) for shard in self._shards)

@@ -243,6 +243,30 @@ class BoardState:
         self.refresh_prec(int(self.slots["player"][s]))
         self.version += 1
 
+    def remove_player_entries(self, player_id: PlayerId) -> int:
+        """Forget every entry of a player (e.g. banned); returns how many. Their slots are retired.
+
+        A retired slot keeps its columns but belongs to nobody: no entry id, player or race maps to
+        it, and its expiry items are void (``sched`` cleared). Upserting the same entry id again
+        later (unban) starts a fresh slot.
+        """
+        pidx = self.pid_index.get(player_id)
+        if pidx is None:
+            return 0
+        slots = self.player_slots(pidx)
+        active = [s for s in slots if self.slots["active"][s]]
+        if active:
+            self.order.remove_many([self.index_of(s) for s in active])
+            for s in active:
+                self._set_inactive(s)
+        for s in slots:
+            self.eid_slot.pop(int(self.slots["eid"][s]))
+            self.players["slots"][pidx, int(self.slots["race"][s])] = -1
+            self.slots["sched"][s] = NO_TIME
+        if slots:
+            self.version += 1
+        return len(slots)
+
     def _insert(self, s: int) -> None:
         cols = self.slots
         i = self.order.bisect(

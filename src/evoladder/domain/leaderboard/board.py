@@ -78,6 +78,13 @@ class Leaderboard:
         """Create or replace a player's name, alternative names and country (all its entries follow)."""
         self._state.set_player(player)
 
+    def remove_player(self, player_id: PlayerId) -> int:
+        """Take all of a player's entries off the board (a ban); returns how many were known.
+
+        The player's name and country stay known. Upserting the entries again brings them back.
+        """
+        return self._state.remove_player_entries(player_id)
+
     def advance(self, now: datetime) -> None:
         """Move the clock to ``now`` and drop entries that became inactive (reads do this themselves)."""
         self._state.advance(to_micros(now))

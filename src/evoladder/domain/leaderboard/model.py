@@ -91,6 +91,7 @@ class RankStatus(StrEnum):
     RANKED = "ranked"
     NO_GAMES = "no_games"  # never played (or no last-played time recorded)
     INACTIVE = "inactive"  # last game older than ACTIVITY_WINDOW
+    BANNED = "banned"  # the player is banned: their entries are off the board (set by the service)
 
 
 @dataclass(frozen=True, slots=True)
