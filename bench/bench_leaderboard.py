@@ -33,6 +33,7 @@ import polars as pl
 from evoladder.domain.ids import CountryCode, PlayerId, RaceCode
 from evoladder.domain.leaderboard import BoardBuild, BoardFilter, EntryRecord, Leaderboard, PlayerRecord
 from evoladder.domain.ranks import Letter
+from loop_probe import CallbackTimer
 
 RESULTS = Path(__file__).resolve().parent / "results" / "leaderboard.json"
 NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
@@ -239,6 +240,25 @@ async def _traffic(board: Leaderboard, ladder: Ladder, seconds: float) -> dict[s
     reads: list[float] = []
     writes: list[float] = []
     ticker = asyncio.create_task(_ticker(stop, lags))
+    timer = CallbackTimer()
+    with timer.installed():
+        await _traffic_loop(board, ladder, seconds, t0, mix, reads, writes)
+    stop.set()
+    await ticker
+    reads_p99, writes_p99 = ms(float(np.percentile(reads, 99))), ms(float(np.percentile(writes, 99)))
+    done = {"seconds": seconds, "reads": len(reads), "matches": len(writes), "ranked_at_end": board.ranked_count}
+    return done | _lag(lags) | {"read_p99_ms": reads_p99, "match_p99_ms": writes_p99} | timer.summary()
+
+
+async def _traffic_loop(
+    board: Leaderboard,
+    ladder: Ladder,
+    seconds: float,
+    t0: float,
+    mix: list[tuple[str, BoardFilter, int]],
+    reads: list[float],
+    writes: list[float],
+) -> None:
     k = 0
     while (elapsed := time.perf_counter() - t0) < seconds:
         now = NOW + timedelta(hours=elapsed)
@@ -249,11 +269,6 @@ async def _traffic(board: Leaderboard, ladder: Ladder, seconds: float) -> dict[s
         timed(lambda f=f, page=page, now=now: board.query(f, page, now=now), reads, [])  # type: ignore[misc]
         k += 1
         await asyncio.sleep(max(0.0, t0 + k * 0.01 - time.perf_counter()))
-    stop.set()
-    await ticker
-    reads_p99, writes_p99 = ms(float(np.percentile(reads, 99))), ms(float(np.percentile(writes, 99)))
-    done = {"seconds": seconds, "reads": len(reads), "matches": len(writes), "ranked_at_end": board.ranked_count}
-    return done | _lag(lags) | {"read_p99_ms": reads_p99, "match_p99_ms": writes_p99}
 
 
 async def _build_lag(ladder: Ladder, threaded: bool) -> dict[str, Any]:

@@ -26,13 +26,10 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy import insert
 
 from evoladder.app import Ladder, build
@@ -42,6 +39,7 @@ from evoladder.domain.ids import PlayerId
 from evoladder.services.matches import MatchRequest
 from evoladder.store.schema import upgrade
 from evoladder.store.tables import players, ratings
+from loop_probe import CallbackTimer, lag, ms, pct, ticker
 
 RESULTS = Path(__file__).parent / "results" / "leaderboard_service.json"
 NOW = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
@@ -49,61 +47,6 @@ BW = ["bw_terran", "bw_zerg", "bw_protoss"]
 SC2 = ["sc2_terran", "sc2_zerg", "sc2_protoss"]
 COUNTRIES = ["DE", "KR", "US", "FR", "CN", "PL", "SE", "BR", "RU", "CA", "GB", "UA"]
 FIRST_ID = 1_000_000
-
-
-class CallbackTimer:
-    """Times every callback the event loop runs (the loop is blocked for exactly that long)."""
-
-    def __init__(self) -> None:
-        self.wall: list[float] = []
-        self.cpu: list[float] = []
-
-    @contextmanager
-    def installed(self) -> Iterator[None]:
-        original = asyncio.Handle._run
-        timer = self
-
-        def timed_run(handle: asyncio.Handle) -> None:
-            w, c = time.perf_counter(), time.thread_time()
-            try:
-                original(handle)
-            finally:
-                timer.wall.append(time.perf_counter() - w)
-                timer.cpu.append(time.thread_time() - c)
-
-        asyncio.Handle._run = timed_run  # type: ignore[method-assign]
-        try:
-            yield
-        finally:
-            asyncio.Handle._run = original  # type: ignore[method-assign]
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "callbacks": len(self.wall),
-            "callback_max_ms": ms(max(self.wall, default=0.0)),
-            "callback_p99_ms": ms(pct(self.wall, 99)),
-            "callback_cpu_max_ms": ms(max(self.cpu, default=0.0)),
-            "callbacks_over_2ms_cpu": sum(1 for c in self.cpu if c > 0.002),
-        }
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 3)
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else 0.0
-
-
-async def ticker(stop: asyncio.Event, lags: list[float]) -> None:
-    while not stop.is_set():
-        t = time.perf_counter()
-        await asyncio.sleep(0.001)
-        lags.append(max(0.0, time.perf_counter() - t - 0.001))
-
-
-def lag(lags: list[float]) -> dict[str, float]:
-    return {"ticker_lag_p99_ms": ms(pct(lags, 99)), "ticker_lag_max_ms": ms(max(lags, default=0.0))}
 
 
 async def seed(url: str, entries: int, rng: random.Random) -> int:

@@ -20,6 +20,7 @@ from evoladder.services.players import SetupInput
 from evoladder.store.schema import SchemaOutdated
 
 from . import render
+from .importer import import_app
 from .replay import replay_app
 
 app = typer.Typer(help="evoladder: the SC: Evo Complete ladder.", no_args_is_help=True, add_completion=False)
@@ -36,6 +37,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(replay_app, name="replay")
 ratings_app = typer.Typer(help="Rating model.", no_args_is_help=True)
 app.add_typer(ratings_app, name="ratings")
+app.add_typer(import_app, name="import")
 
 T = TypeVar("T")
 RESULTS = {"0": 0, "draw": 0, "1": 1, "p1": 1, "player1": 1, "2": 2, "p2": 2, "player2": 2}

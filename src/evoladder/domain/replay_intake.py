@@ -24,12 +24,17 @@ MPQ_MAGIC = (b"MPQ\x1a", b"MPQ\x1b")
 
 
 class ReplayStatus(StrEnum):
-    """``pending`` rows are the job queue; the other three are final."""
+    """``pending`` rows are the job queue; the others are final.
+
+    ``imported`` is a record brought over from EvoLadderBot: its summary holds the old bot's reading
+    of the file (which was not fetched), so it is never parsed or judged here.
+    """
 
     PENDING = "pending"
     PARSED = "parsed"
     UNREADABLE = "unreadable"
     FAILED = "failed"
+    IMPORTED = "imported"
 
 
 class ReplayEffect(StrEnum):

@@ -57,6 +57,8 @@ players = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1, comment="compare-and-set counter"),
+    Column("quick_start_read_at", UTCDateTime, nullable=True, comment="acknowledged the quick-start guide"),
+    Column("shield_battery_ack_at", UTCDateTime, nullable=True, comment="acknowledged the BW Shield Battery notice"),
 )
 
 ratings = Table(
@@ -259,4 +261,30 @@ ladder_meta = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     comment="ladder-wide facts, e.g. which rating model rates this ladder",
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("discord_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("role", String(8), nullable=False, comment="admin or owner"),
+    Column("name", String(64), nullable=True, comment="display name when added"),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", BigInteger, nullable=True, comment="NULL: configuration or import"),
+    CheckConstraint("role IN ('admin', 'owner')", name="role"),
+    comment="ladder admins and owners",
+)
+
+import_issues = Table(
+    "import_issues",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(32), nullable=False, comment="e.g. evoladderbot"),
+    Column("source_table", String(32), nullable=False),
+    Column("source_key", String(64), nullable=False, comment="the old row's id"),
+    Column("kind", String(16), nullable=False, comment="skipped or adjusted"),
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_import_issues_source", "source", "source_table", "kind"),
+    comment="rows an import skipped or adjusted, with the reason",
 )
