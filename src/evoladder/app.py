@@ -16,15 +16,18 @@ from evoladder.datapack import DataPack, load_pack
 from evoladder.domain.match import Match
 from evoladder.domain.matchmaking import BaselineMatcher, GlobalMatcher, MatcherConfig
 from evoladder.domain.rating import model_named
+from evoladder.domain.seasons import CarryOver
 from evoladder.services.admin import AdminService
 from evoladder.services.context import Policy, ServiceContext
 from evoladder.services.leaderboard import LeaderboardService
 from evoladder.services.matches import MatchService
 from evoladder.services.players import PlayerService
 from evoladder.services.profiles import ProfileService
+from evoladder.services.public_ids import PublicIds
 from evoladder.services.queue import QueueService
 from evoladder.services.ratings import resolve_model
 from evoladder.services.replays import ReplayPolicy, ReplayService
+from evoladder.services.seasons import SeasonPolicy, SeasonService
 from evoladder.services.warmup import warm_cache as warm
 from evoladder.store.engine import create_engine
 from evoladder.store.replay_files import LocalReplayStorage
@@ -48,6 +51,8 @@ class Ladder:
     replays: ReplayService
     leaderboard: LeaderboardService
     profiles: ProfileService
+    seasons: SeasonService
+    public_ids: PublicIds
     started: bool = False
     expired_at_start: list[Match] = field(default_factory=list)
 
@@ -75,6 +80,8 @@ class Ladder:
         async with self.db.read() as conn:
             await check_schema(conn)
         self.ctx.model = await resolve_model(self.ctx, self.settings.rating_model)
+        await self.seasons.start()
+        await self.public_ids.start()
         if warm_cache:
             warmed = await warm(self.ctx)
             await self.leaderboard.start(expected_entries=warmed.ratings)
@@ -135,6 +142,8 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
     policy_r = ReplayPolicy(max_bytes=settings.replay_max_bytes, parse_timeout_s=settings.replay_parse_timeout_s)
     storage = LocalReplayStorage((settings.data_dir / "replays").resolve())
     leaderboard = LeaderboardService(ctx)
+    replays = ReplayService(ctx, matches, players, backend, storage, policy_r)
+    profiles = ProfileService(ctx, players, leaderboard)
     return Ladder(
         settings=settings,
         ctx=ctx,
@@ -142,7 +151,11 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
         matches=matches,
         admin=AdminService(ctx, players, matches),
         queue=queue,
-        replays=ReplayService(ctx, matches, players, backend, storage, policy_r),
+        replays=replays,
         leaderboard=leaderboard,
-        profiles=ProfileService(ctx, players, leaderboard),
+        profiles=profiles,
+        public_ids=PublicIds(ctx),
+        seasons=SeasonService(
+            ctx, leaderboard, SeasonPolicy(CarryOver(settings.season_carry_over), settings.season_soft_reset_factor)
+        ),
     )

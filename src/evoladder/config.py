@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     discord_command_cooldown_s: float = Field(
         default=2.0, ge=0, le=600, description="Per-user cooldown between two uses of the same slash command."
     )
+    discord_upload_cooldown_s: float = Field(
+        default=10.0, ge=0, le=3600, description="Per-user cooldown between two replay uploads in the bot's DMs."
+    )
+    web_base_url: str | None = Field(
+        default=None,
+        description="Public base URL of the ladder's web pages; /profile links to <base>/players/<public id> when set.",
+    )
     admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(),
         description="Comma-separated Discord user ids seeded as admins on first start.",
@@ -92,12 +99,24 @@ class Settings(BaseSettings):
     matcher: Literal["global", "baseline"] = Field(
         default="global", description="Matchmaking strategy: ours (global min-cost) or the old bot's (baseline)."
     )
+    season_carry_over: Literal["keep", "soft"] = Field(
+        default="keep", description="How ratings enter a new season: kept, or moved toward the start (soft)."
+    )
+    season_soft_reset_factor: float = Field(
+        default=0.25, ge=0.0, le=1.0, description="Share of the way to the starting MMR a soft reset moves."
+    )
     rating_model: Literal["elo", "glicko2"] = Field(
         default="glicko2",
         description="Rating model of a NEW ladder; an existing ladder keeps its recorded model (see docs).",
     )
     web_host: str = Field(default="127.0.0.1", description="Web server bind address.")
     web_port: int = Field(default=8000, ge=1, le=65535, description="Web server port.")
+    web_replay_downloads: bool = Field(
+        default=False, description="Let the web's match page offer the stored replay file for download."
+    )
+    web_publish_battletags: bool = Field(
+        default=False, description="Show players' BattleTags on the web and in its API (private by default)."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
 
     @field_validator("admin_ids", "owner_ids", mode="before")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -156,8 +157,12 @@ class FakeDiscord:
 
     ack_deadline_s = 3.0
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
         self._seq = 0
+        self._clock = clock
+        """When set (the harness passes the ladder's clock), snowflakes carry its time, so a message's
+        ``created_at`` follows the test's clock (``/prune`` deletes by age)."""
+        self._last_ms = 0
         self.application_id = self.snowflake()
         self.bot_user = FakeUser(self.application_id, "evoladder")
         self.users: dict[int, FakeUser] = {}
@@ -169,12 +174,15 @@ class FakeDiscord:
         self.unhandled: list[str] = []
         self.cdn: dict[str, bytes] = {}
         self.undelivered: list[tuple[int, dict[str, Any]]] = []
+        self.typing: list[int] = []
 
     # ------------------------------------------------------------------ ids and objects
     def snowflake(self) -> int:
         self._seq += 1
-        ms = int(datetime(2026, 3, 1, tzinfo=UTC).timestamp() * 1000) - DISCORD_EPOCH_MS
-        return (ms << 22) + self._seq
+        when = self._clock() if self._clock is not None else datetime(2026, 3, 1, tzinfo=UTC)
+        ms = max(int(when.timestamp() * 1000) - DISCORD_EPOCH_MS, self._last_ms)  # ids never go backwards
+        self._last_ms = ms
+        return (ms << 22) + (self._seq & 0x3FFFFF)
 
     def add_user(self, username: str, *, locale: str = "en-US", dm_open: bool = True) -> FakeUser:
         user = FakeUser(self.snowflake(), username, locale, dm_open)
@@ -282,7 +290,7 @@ class FakeDiscord:
         return found
 
     # ------------------------------------------------------------------ bot REST (HTTPClient.request)
-    async def http(self, route: Route, body: dict[str, Any] | None) -> Any:
+    async def http(self, route: Route, body: dict[str, Any] | None, params: dict[str, Any] | None = None) -> Any:
         key = f"{route.method} {route.path}"
         self.requests.append(key)
         parts = route.url.removeprefix(Route.BASE).split("?")[0].split("/")
@@ -333,8 +341,64 @@ class FakeDiscord:
         if key == "DELETE /channels/{channel_id}/messages/{message_id}":
             self.message(int(parts[4])).deleted = True
             return None
+        if key == "GET /channels/{channel_id}/messages":
+            return self._history(int(parts[2]), params or {})
+        if key == "POST /channels/{channel_id}/typing":
+            self.typing.append(int(parts[2]))
+            return None
         self.unhandled.append(key)
         raise error(404, 0, f"fake Discord does not implement {key}")
+
+    def _history(self, channel_id: int, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """``GET /channels/{id}/messages``: newest first (oldest first with ``after``), up to ``limit``."""
+        found = sorted(self.channel_messages(channel_id), key=lambda m: m.id)
+        if "before" in params:
+            found = [m for m in found if m.id < int(params["before"])]
+        if "after" in params:
+            found = [m for m in found if m.id > int(params["after"])]
+            return [m.payload for m in found[: int(params.get("limit", 50))]]
+        return [m.payload for m in reversed(found[-int(params.get("limit", 50)) :])]
+
+    def user_message(
+        self, user: FakeUser, content: str = "", attachments: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """A ``MESSAGE_CREATE`` payload: ``user`` writes in their DM with the bot (stored like any message)."""
+        channel = self.dm_channel(user)
+        payload: dict[str, Any] = {
+            "id": str(self.snowflake()),
+            "channel_id": channel["id"],
+            "author": user.payload(),
+            "content": content,
+            "timestamp": self._timestamp(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": attachments or [],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+        }
+        self.messages[int(payload["id"])] = FakeMessage(payload)
+        channel["last_message_id"] = payload["id"]
+        return payload
+
+    def attachment(self, filename: str, data: bytes, *, size: int | None = None) -> dict[str, Any]:
+        """An attachment payload whose bytes the fake CDN serves (``size`` may lie, as a client could not)."""
+        aid = self.snowflake()
+        url = f"https://cdn.discordapp.com/attachments/{aid}/{filename}"
+        self.cdn[url] = data
+        return {
+            "id": str(aid),
+            "filename": filename,
+            "size": len(data) if size is None else size,
+            "url": url,
+            "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+            "content_type": "application/octet-stream",
+        }
 
     # ------------------------------------------------------------------ interactions (webhook adapter)
     async def webhook(self, route: Route, body: dict[str, Any] | None) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Callable
+from dataclasses import replace as dc_replace
 from typing import Any
 
 import discord
@@ -29,7 +30,7 @@ def _patch(fake: FakeDiscord) -> Callable[[], None]:
     originals = (http_cls.request, http_cls.get_from_cdn, adapter_cls.request)
 
     async def request(self: Any, route: discord.http.Route, *, files: Any = None, form: Any = None, **kw: Any) -> Any:
-        return await fake.http(route, body_of(kw.get("json"), form))
+        return await fake.http(route, body_of(kw.get("json"), form), kw.get("params"))
 
     async def get_from_cdn(self: Any, url: str) -> bytes:
         if url not in fake.cdn:
@@ -60,20 +61,29 @@ class BotHarness:
     interaction unacknowledged.
     """
 
-    def __init__(self, settings: Settings, clock: Clock, pack: DataPack | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, pack: DataPack | None = None, *, run_replays: bool = False
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.pack = pack
-        self.fake = FakeDiscord()
+        self.run_replays = run_replays
+        """Start the replay parser workers with the ladder (uploads are then parsed and verified)."""
+        self.fake = FakeDiscord(clock.now)
         self.ladder: Ladder
         self.bot: EvoBot
         self._undo: Callable[[], None] | None = None
         self.guild_id = self.fake.snowflake()
         self.strict = True
+        self.concurrent = False
+        """Many users at once (the benchmark): each call waits for the handlers its own event started,
+        not for every task in the loop (which, under steady load, is never idle)."""
 
     @classmethod
-    async def start(cls, settings: Settings, clock: Clock, pack: DataPack | None = None) -> BotHarness:
-        harness = cls(settings, clock, pack)
+    async def start(
+        cls, settings: Settings, clock: Clock, pack: DataPack | None = None, *, run_replays: bool = False
+    ) -> BotHarness:
+        harness = cls(settings, clock, pack, run_replays=run_replays)
         harness._undo = _patch(harness.fake)
         try:
             await harness._boot()
@@ -84,7 +94,9 @@ class BotHarness:
 
     async def _boot(self) -> None:
         self.ladder = build(self.settings, clock=self.clock, pack=self.pack)
-        await self.ladder.start(expiry_interval_s=3600, run_waves=False)
+        if self.run_replays:  # no background resume pass: a test's uploads are judged by the upload itself
+            self.ladder.replays.policy = dc_replace(self.ladder.replays.policy, resume_interval_s=3600)
+        await self.ladder.start(expiry_interval_s=3600, run_waves=False, run_replays=self.run_replays)
         self.bot = create_bot(self.ladder)
         before = asyncio.all_tasks()  # the ladder's own timers run for its whole life
         await self.bot.login("fake-token")  # GET /users/@me, GET application, then setup_hook
@@ -112,10 +124,11 @@ class BotHarness:
         return self.fake.add_user(username, locale=locale, dm_open=dm_open)
 
     def dm_messages(self, user: FakeUser) -> list[FakeMessage]:
-        """Everything the bot shows in the user's DM, oldest first (deleted messages excluded)."""
+        """Everything the bot shows in the user's DM, oldest first (deleted messages and the user's own excluded)."""
         if user.dm_channel_id is None:
             return []
-        return self.fake.channel_messages(user.dm_channel_id)
+        bot_id = str(self.fake.application_id)
+        return [m for m in self.fake.channel_messages(user.dm_channel_id) if m.payload["author"]["id"] == bot_id]
 
     # ------------------------------------------------------------------ feeding events
     async def settle(self, before: set[asyncio.Task[Any]] | None = None) -> None:
@@ -188,16 +201,47 @@ class BotHarness:
         self.fake.interactions[record.token] = record
         before = asyncio.all_tasks()
         self.bot._connection.parsers["INTERACTION_CREATE"](payload)
-        await self.settle(before)
+        if self.concurrent:  # wait for this interaction's own handlers only (others run alongside)
+            own = [t for t in asyncio.all_tasks() - before if not t.done()]
+            if own:
+                await asyncio.wait(own, timeout=SETTLE_TIMEOUT_S)
+        else:
+            await self.settle(before)
         if self.strict and not record.acks:
             raise AssertionError(f"the bot never acknowledged interaction {data}")
         return record
+
+    async def dm_upload(
+        self, user: FakeUser, filename: str, data: bytes, *, content: str = "", size: int | None = None
+    ) -> list[FakeMessage]:
+        """``user`` drops a file in their DM with the bot (a gateway ``MESSAGE_CREATE`` with one attachment).
+
+        Returns what the bot sent in that DM while handling it. ``size`` overrides the size Discord
+        announces (the bytes served stay ``data``).
+        """
+        attachment = self.fake.attachment(filename, data, size=size)
+        return await self.dm_message(user, content, [attachment])
+
+    async def dm_message(
+        self, user: FakeUser, content: str = "", attachments: list[dict[str, Any]] | None = None
+    ) -> list[FakeMessage]:
+        """Feed a ``MESSAGE_CREATE`` from ``user`` in their DM; returns the bot's messages sent meanwhile."""
+        payload = self.fake.user_message(user, content, attachments)
+        sent_before = {m.id for m in self.dm_messages(user)}
+        before = asyncio.all_tasks()
+        self.bot._connection.parsers["MESSAGE_CREATE"](payload)
+        await self.settle(before)
+        return [m for m in self.dm_messages(user) if m.id not in sent_before]
 
     async def slash(
         self, user: FakeUser, command: str, *, guild: bool = False, locale: str | None = None, **options: Any
     ) -> InteractionRecord:
         """Run ``/command option=value...`` as ``user`` in their DM (or in a server channel with ``guild``)."""
-        data = {"id": str(self.fake.snowflake()), "name": command, "type": 1, "options": _options(options)}
+        data: dict[str, Any] = {"id": str(self.fake.snowflake()), "name": command, "type": 1}
+        data["options"] = _options(options)
+        users = {str(v.id): v.payload() for v in options.values() if isinstance(v, FakeUser)}
+        if users:  # a user option: Discord sends the id and the user in ``resolved``
+            data["resolved"] = {"users": users}
         return await self._interact(user, 2, data, guild=guild, locale=locale)
 
     async def autocomplete(
@@ -264,4 +308,9 @@ def _submitted(component: dict[str, Any], values: dict[str, str]) -> dict[str, A
 
 def _options(options: dict[str, Any]) -> list[dict[str, Any]]:
     kinds = {bool: 5, int: 4, float: 10, str: 3}
-    return [{"name": k, "type": kinds[type(v)], "value": v} for k, v in options.items()]
+    return [
+        {"name": k, "type": 6, "value": str(v.id)}
+        if isinstance(v, FakeUser)
+        else {"name": k, "type": kinds[type(v)], "value": v}
+        for k, v in options.items()
+    ]

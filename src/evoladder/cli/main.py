@@ -242,6 +242,41 @@ def admin_adjust(
     _echo(_with_ladder(act))
 
 
+@admin_app.command("season-start")
+def admin_season_start(
+    season: Annotated[str, typer.Argument(help="The data pack's season code, e.g. season_1.")],
+    reason: Annotated[str, typer.Option(help="Why; goes into the audit log.")],
+) -> None:
+    """Close the current season (freeze its standings) and start SEASON with its map pool."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        done = await ladder.seasons.start_season(CONSOLE_ADMIN_ID, season, reason)
+        dropped = sum(len(v) for v in done.dropped_vetoes.values())
+        return [
+            f"season {done.old} closed: {done.frozen_entries} entries frozen ({done.ranked_at_close} ranked)",
+            f"season {done.new} started: {done.ratings_reset} ratings carried over"
+            f" ({ladder.settings.season_carry_over}), records restart",
+            f"queued players: {len(done.queued)}; vetoes dropped (left the pool): {dropped}",
+        ]
+
+    _echo(_with_ladder(act, warm=True))
+
+
+@app.command("seasons")
+def seasons_cmd() -> None:
+    """List the seasons this ladder has run; the open one is current."""
+
+    async def act(ladder: Ladder) -> list[str]:
+        out = []
+        for s in await ladder.seasons.seasons():
+            state = "current" if s.closed_at is None else f"closed {s.closed_at:%Y-%m-%d %H:%M} UTC"
+            started = f"started {s.started_at:%Y-%m-%d %H:%M} UTC"
+            out.append(f"{s.code:<14} {s.name:<16} {started}  {state}  {len(s.maps)} maps")
+        return out
+
+    _echo(_with_ladder(act))
+
+
 @admin_app.command("ban")
 def admin_ban(player: int, reason: Annotated[str, typer.Option()], unban: bool = False) -> None:
     """Ban (or with --unban, unban) a player."""
@@ -263,15 +298,19 @@ def leaderboard_cmd(
     name: Annotated[str, typer.Option(help="Name prefix (alt names included).")] = "",
     page: Annotated[int, typer.Option(help="Page number.")] = 1,
     page_size: Annotated[int, typer.Option(help="Rows per page.")] = 40,
+    season: Annotated[str | None, typer.Option(help="A past season's code: its final standings.")] = None,
 ) -> None:
-    """Print a page of the leaderboard."""
+    """Print a page of the leaderboard (the live one, or a closed season's final standings)."""
 
     async def act(ladder: Ladder) -> list[str]:
-        result = ladder.leaderboard.page(
+        filters: dict[str, Any] = dict(
             countries=country or (), races=race or (), letters=rank or (), best_race_only=best_race,
             name_prefix=name, page=page, page_size=page_size,
         )  # fmt: skip
-        return render.leaderboard_lines(result)
+        if season is not None:
+            result = await ladder.leaderboard.season_page(season, **filters)
+            return [f"Final standings of {season}", *render.leaderboard_lines(result)]
+        return render.leaderboard_lines(ladder.leaderboard.page(**filters))
 
     _echo(_with_ladder(act, warm=True))
 
@@ -334,6 +373,9 @@ def run() -> None:
                 f"evoladder running on {_redact(settings.effective_database_url)}"
                 f" with {len(ladder.ctx.cache)} players; press Ctrl-C to stop."
             )
+            web = _web_server(ladder, settings, expect_replay_workers=True)
+            web_task = await web.start()
+            typer.echo(f"Web: serving on {web.url}")
             bot_task: asyncio.Task[None] | None = None
             if settings.discord_token is None:
                 typer.echo("Discord bot: off (set EVOLADDER_DISCORD_TOKEN to start it).")
@@ -344,9 +386,12 @@ def run() -> None:
                 bot_task = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()), name="discord-bot")
                 typer.echo("Discord bot: starting.")
             stopping = asyncio.create_task(stop.wait(), name="stop-signal")
-            waits: set[asyncio.Task[Any]] = {stopping} | ({bot_task} if bot_task else set())
+            waits: set[asyncio.Task[Any]] = {stopping, web_task} | ({bot_task} if bot_task else set())
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
+            if web_task.done():  # the web server stopped on its own: stop all
+                typer.secho(f"Web server stopped: {web_task.exception()!r}", fg=typer.colors.RED, err=True)
+            await web.stop()  # stop taking requests, let in-flight ones finish
             if bot_task is not None:
                 if bot_task.done():  # the bot stopped on its own (bad token, fatal gateway error): stop all
                     typer.secho(f"Discord bot stopped: {bot_task.exception()!r}", fg=typer.colors.RED, err=True)
@@ -363,6 +408,58 @@ def run() -> None:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     except OSError as exc:  # e.g. Redis or PostgreSQL unreachable
+        typer.secho(f"cannot start: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+def _web_server(ladder: Ladder, settings: Settings, *, expect_replay_workers: bool) -> Any:
+    """The web front-end over ``ladder`` on ``EVOLADDER_WEB_HOST:EVOLADDER_WEB_PORT`` (not started)."""
+    from evoladder.web import WebOptions, create_app
+    from evoladder.web.server import WebServer
+
+    options = WebOptions.from_settings(settings, expect_replay_workers=expect_replay_workers)
+    return WebServer(create_app(ladder, options), settings.web_host, settings.web_port, log_level=settings.log_level)
+
+
+@app.command("web")
+def web_cmd(
+    host: Annotated[str | None, typer.Option(help="Bind address; default EVOLADDER_WEB_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port; default EVOLADDER_WEB_PORT.")] = None,
+) -> None:
+    """Serve only the web pages and JSON API against the configured database, until Ctrl-C or SIGTERM.
+
+    No bot, no matchmaking waves and no replay parsing run in this process (one process for now).
+    """
+    overrides = {k: v for k, v in (("web_host", host), ("web_port", port)) if v is not None}
+    settings = _settings().model_copy(update=overrides)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def main() -> None:
+        ladder = build(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await ladder.start(expiry_interval_s=3600, run_waves=False, run_replays=False)
+            web = _web_server(ladder, settings, expect_replay_workers=False)
+            web_task = await web.start()
+            database = _redact(settings.effective_database_url)
+            typer.echo(f"evoladder web serving on {web.url} ({database}); press Ctrl-C to stop.")
+            stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+            await asyncio.wait({stopping, web_task}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            await web.stop()
+        finally:
+            await ladder.stop()
+            typer.echo("evoladder web stopped cleanly.")
+
+    try:
+        asyncio.run(main())
+    except (SchemaOutdated, LadderError) as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # the port is taken, or the database is unreachable
         typer.secho(f"cannot start: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import TypeVar
@@ -179,6 +179,25 @@ class DataPack:
         """The map of ``season``'s pool (default: current) whose file has this depot hash, if any."""
         chosen = self._season_or_current(season)
         return self._ix.map_by_hash[chosen.code].get(content_hash.strip().lower())
+
+    def with_current_season(self, code: SeasonCode | str) -> DataPack:
+        """The same pack with another season current (a season rollover); raises ``UnknownCode``."""
+        return replace(self, current_season=self.season(SeasonCode(code)))
+
+    def find_map(self, name: MapName | str) -> GameMap:
+        """A map by name in the current season, else in any other season (newest first).
+
+        For things that outlive a season's pool, e.g. a match created just before a rollover.
+        Raises ``UnknownCode`` if no season has it.
+        """
+        try:
+            return self.map_by_name(name)
+        except UnknownCode:
+            for season in reversed(self.seasons):
+                found = self._ix.map_by_name[season.code].get(unicodedata.normalize("NFC", name))
+                if found is not None:
+                    return found
+            raise
 
     def _season_or_current(self, season: SeasonCode | None) -> Season:
         return self.current_season if season is None else self.season(season)

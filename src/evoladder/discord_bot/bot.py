@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "evoladder.discord_bot.cogs.onboarding",
     "evoladder.discord_bot.cogs.help",
+    "evoladder.discord_bot.cogs.profile",
+    "evoladder.discord_bot.cogs.leaderboard",
+    "evoladder.discord_bot.cogs.queue",
+    "evoladder.discord_bot.cogs.match",
+    "evoladder.discord_bot.cogs.replays",
+    "evoladder.discord_bot.cogs.prune",
 )
 """Loaded in this order by ``setup_hook``; a new feature adds its cog module here."""
 

@@ -73,6 +73,8 @@ def message_for(error: BaseException, tx: Texts) -> str:
             return tx("error.banned_reason", reason=detail) if detail else tx("error.banned")
         if reason in {"tos_required", "setup_required"}:
             return tx(f"error.{reason}", command=tx.command(str(error.params.get("fix"))))
+        if reason and tx.has(f"error.{reason}"):  # e.g. not_admin, not_owner, admin_channel (admin.po)
+            return tx(f"error.{reason}")
         return tx("error.forbidden")
     if isinstance(error, InvalidInput):
         return tx("error.invalid", detail=error.message)

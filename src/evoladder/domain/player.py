@@ -29,6 +29,10 @@ class Player:
     ban_reason: str | None = None
     active_match_id: MatchId | None = None
     version: int = 1
+    quick_start_read_at: datetime | None = None
+    """When the player acknowledged the quick-start guide (``None``: ask before their first queue)."""
+    shield_battery_ack_at: datetime | None = None
+    """When the player acknowledged the BW Shield Battery lag notice (``None``: show it)."""
 
     @property
     def setup_completed(self) -> bool:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from evoladder.domain.ids import MapName, PlayerId
 from evoladder.domain.match import Match
 from evoladder.domain.player import Player, Rating
 
@@ -37,7 +38,21 @@ class PlayerChanged:
     previous: Player | None
 
 
-Event = MatchChanged | RatingsChanged | PlayerChanged
+@dataclass(frozen=True, slots=True)
+class SeasonChanged:
+    """A new season started: the board was rebuilt, the map pool switched.
+
+    ``dropped_vetoes`` lists, per queued player, the vetoed maps that left the pool (already removed
+    from their queue entry), so front-ends can tell them.
+    """
+
+    old: str
+    new: str
+    queued: tuple[PlayerId, ...]
+    dropped_vetoes: dict[PlayerId, frozenset[MapName]]
+
+
+Event = MatchChanged | RatingsChanged | PlayerChanged | SeasonChanged
 SyncListener = Callable[[Event], None]
 AsyncListener = Callable[[Event], Awaitable[None]]
 

@@ -21,6 +21,8 @@ from evoladder.store import logs as log_store
 from evoladder.store import players as player_store
 
 CAS_ATTEMPTS = 5
+ACKNOWLEDGEMENTS = {"quick_start": "quick_start_read_at", "shield_battery": "shield_battery_ack_at"}
+"""One-time notices a player acknowledges, and the player field that records when."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,20 @@ class PlayerService:
     async def set_language(self, player_id: PlayerId, language: str) -> Player:
         lang = validate_language(language)
         return await self._update(player_id, lambda p: replace(p, language=lang), log_action=None)
+
+    async def acknowledge(self, player_id: PlayerId, what: str) -> Player:
+        """Record a one-time acknowledgement: ``quick_start`` (the quick-start guide) or ``shield_battery``
+        (the BW Shield Battery lag notice). Idempotent: the first time is kept, a repeat writes nothing.
+        Raises ``InvalidInput`` for anything else."""
+        field = ACKNOWLEDGEMENTS.get(what)
+        if field is None:
+            raise InvalidInput(f"Unknown acknowledgement {what!r}.", field="what", value=what)
+        now = self.ctx.clock.now()
+        return await self._update(
+            player_id,
+            lambda p: p if getattr(p, field) is not None else replace(p, **{field: now}),
+            log_action=f"ack_{what}",
+        )
 
     async def record_undeliverable_dm(self, player_id: PlayerId, purpose: str, match_id: int | None = None) -> None:
         """Record that a direct message to the player could not be delivered (their DMs are closed).

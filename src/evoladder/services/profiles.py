@@ -119,12 +119,13 @@ def window_stats(points: Sequence[HistoryPoint], now: datetime, days: int) -> Wi
     """Games, W/L/D and MMR change over the last ``days`` days: the sum of the changes in it."""
     start = now - timedelta(days=days)
     inside = [p for p in points if p.at >= start]
+    games = [p for p in inside if p.source != "season"]  # a season start resets records; it is no game
     return WindowStats(
         days,
-        played=sum(p.played for p in inside),
-        won=sum(p.won for p in inside),
-        lost=sum(p.lost for p in inside),
-        drawn=sum(p.drawn for p in inside),
+        played=sum(p.played for p in games),
+        won=sum(p.won for p in games),
+        lost=sum(p.lost for p in games),
+        drawn=sum(p.drawn for p in games),
         mmr_change=sum(p.delta for p in inside),
     )
 

@@ -29,8 +29,10 @@ from evoladder.domain.matchmaking import MapChoice, QueueEntry, RacePick, WaveRe
 from evoladder.domain.matchmaking.model import MAX_VETOES, Game
 from evoladder.domain.matchmaking.protocol import MatchingStrategy
 from evoladder.services.context import ServiceContext
+from evoladder.services.events import Event, SeasonChanged
 from evoladder.services.matches import MatchRequest, MatchService
 from evoladder.services.players import PlayerService
+from evoladder.store import logs as log_store
 from evoladder.store import queue as queue_store
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,15 @@ class QueueRequest:
     bw_race: str | None = None
     sc2_race: str | None = None
     vetoes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePreferences:
+    """A player's last queue choices (the defaults of their next queue): races and map vetoes."""
+
+    bw_race: RaceCode | None = None
+    sc2_race: RaceCode | None = None
+    vetoes: tuple[MapName, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +204,19 @@ class QueueService:
             )
             self._tickets[t.player_id] = t
         self._next_wave_at = self.ctx.clock.now() + timedelta(seconds=self.interval_s)
+        self.ctx.bus.subscribe(self._on_event)
         if run_timer:
             await self.warm()
             self._task = asyncio.get_running_loop().create_task(self._timer())
         return list(self._tickets)
+
+    def _on_event(self, event: Event) -> None:
+        """A new season removed vetoed maps from queue entries (in its transaction): follow in memory."""
+        if isinstance(event, SeasonChanged):
+            for pid, gone in event.dropped_vetoes.items():
+                ticket = self._tickets.get(pid)
+                if ticket is not None:
+                    self._tickets[pid] = replace(ticket, vetoes=ticket.vetoes - gone)
 
     def _ensure_executor(self) -> None:
         """One matcher process, started with ``spawn``: forking a process that runs an event loop and
@@ -290,6 +310,43 @@ class QueueService:
             removed = await queue_store.clear(conn)
         self._tickets.clear()
         return removed
+
+    # ------------------------------------------------------------- preferences
+    async def preferences(self, player_id: PlayerId) -> QueuePreferences:
+        """The player's last choices; races or maps no longer offered (a new season) are dropped."""
+        async with self.ctx.db.read() as conn:
+            row = await log_store.get_preferences(conn, player_id)
+        if row is None:
+            return QueuePreferences()
+        pack = self.ctx.pack
+        bw = sc2 = None
+        for code in row.get("last_races") or ():
+            try:
+                race = pack.race(code)
+            except KeyError:
+                continue
+            if race.game is Game.BW:
+                bw = bw or RaceCode(race.code)
+            else:
+                sc2 = sc2 or RaceCode(race.code)
+        pool = {m.name for m in pack.map_pool()}
+        vetoes = tuple(sorted(MapName(v) for v in row.get("map_vetoes") or () if v in pool))[:MAX_VETOES]
+        return QueuePreferences(bw, sc2, vetoes)
+
+    async def save_preferences(self, req: QueueRequest) -> QueuePreferences:
+        """Validate and store a queue setup as the player's defaults, without queueing.
+
+        Unlike ``join`` no race is required (a player may clear both while choosing). Raises
+        ``InvalidInput`` for a race of the wrong game, an unknown map or more than 4 vetoes.
+        """
+        await self.players.get(req.player_id)
+        bw = self._race(req.bw_race, Game.BW)
+        sc2 = self._race(req.sc2_race, Game.SC2)
+        vetoes = self._vetoes(req.vetoes)
+        races = [str(r) for r in (bw, sc2) if r]
+        async with self.ctx.db.write() as conn:
+            await queue_store.save_preferences(conn, req.player_id, races, sorted(vetoes), self.ctx.clock.now())
+        return QueuePreferences(bw, sc2, tuple(sorted(vetoes)))
 
     def _race(self, code: str | None, game: Game) -> RaceCode | None:
         if code is None or not code.strip():
@@ -425,3 +482,10 @@ class QueueService:
             )
             self.last_wave = report
             return report
+
+    # ------------------------------------------------------------- admin (appended for services.admin)
+    def forget_tickets(self, player_ids: Sequence[PlayerId]) -> None:
+        """Drop in-memory tickets whose queue rows another service's transaction already deleted
+        (an admin ban, removal or clear, audited with the deletion). Memory only; no-op for others."""
+        for pid in player_ids:
+            self._tickets.pop(pid, None)

@@ -27,7 +27,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from evoladder.domain.errors import IllegalTransition, NotFound
+from evoladder.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from evoladder.domain.ids import MatchId, PlayerId
 from evoladder.domain.match import AlreadyApplied, Match, MatchState
 from evoladder.domain.replay import ReplaySummary, ReplayUnreadable
@@ -145,6 +145,67 @@ class ReplayService:
 
     def stats(self) -> dict[str, Any]:
         return {"in_flight": len(self._inflight), **self.backend.stats()}
+
+    # ------------------------------------------------------------------ front-end questions
+    def check_size(self, size: int) -> None:
+        """Refuse a file by its announced size before downloading it (``InvalidInput``, ``too_large``)."""
+        if size > self.policy.max_bytes:
+            raise InvalidInput(
+                f"The file is too large for a replay ({size / 1_048_576:.1f} MB; the limit is "
+                f"{self.policy.max_bytes / 1_048_576:.1f} MB).",
+                field="replay",
+                reason="too_large",
+                size=size,
+                limit=self.policy.max_bytes,
+            )
+
+    async def match_for_upload(self, player_id: PlayerId) -> Match | None:
+        """The match a replay from this player is for, or ``None``.
+
+        Their active match (created or in progress, ``Player.active_match_id``, else any active match
+        they play in), else their latest match when it awaits an admin (a conflict: the replay is
+        evidence). A finished, aborted or voided match takes no replay from a chat upload.
+        """
+        player = await self.players.get(player_id)
+        if player.active_match_id is not None:
+            match = await self.matches.get(player.active_match_id)
+            if match.state.holds_players:
+                return match
+        mine = [m for m in self.matches.active_matches() if player_id in (m.player1, m.player2)]
+        if mine:
+            return mine[-1]
+        recent = await self.matches.recent(player_id, 1)
+        if recent and recent[0].state is MatchState.CONFLICT:
+            return recent[0]
+        return None
+
+    async def verified_replay(self, match_id: int, player_id: PlayerId) -> ReplayRecord | None:
+        """The player's latest replay for the match that was read and checked (status ``parsed``)."""
+        mine = [
+            r for r in await self.for_match(match_id) if r.uploader_id == player_id and r.status is ReplayStatus.PARSED
+        ]
+        return mine[-1] if mine else None
+
+    async def manual_report_open(self, match_id: int, player_id: PlayerId) -> bool:
+        """Whether to offer this player manual reporting: their own replay was read and verified, the
+        match is in progress, and they have not reported yet (what the old bot offered after an upload)."""
+        match = await self.matches.get(match_id)
+        slot = match.slot_of(player_id)
+        if match.state is not MatchState.IN_PROGRESS or match.report_of(slot) is not None:
+            return False
+        return await self.verified_replay(match_id, player_id) is not None
+
+    async def require_verified_replay(self, match_id: int, player_id: PlayerId) -> ReplayRecord:
+        """Manual reporting unlocks once the player's replay is verified; ``Forbidden`` before."""
+        (await self.matches.get(match_id)).slot_of(player_id)
+        found = await self.verified_replay(match_id, player_id)
+        if found is None:
+            raise Forbidden(
+                f"Upload your replay of match #{match_id} first; reporting unlocks once it is verified.",
+                reason="replay_required",
+                match_id=match_id,
+            )
+        return found
 
     # ------------------------------------------------------------------ upload
     async def upload(self, match_id: int, uploader: PlayerId, data: bytes) -> ReplayOutcome:

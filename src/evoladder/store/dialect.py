@@ -12,10 +12,14 @@ from sqlalchemy.sql.dml import Insert
 
 
 def insert_ignore(conn: AsyncConnection, table: Table, index_elements: Sequence[str]) -> Insert:
-    """``INSERT ... ON CONFLICT (index_elements) DO NOTHING`` for the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
+    """``INSERT ... ON CONFLICT (index_elements) DO NOTHING`` for the connection's dialect.
+
+    ``rowcount`` tells whether the row was inserted: SQLAlchemy only keeps an INSERT's rowcount when
+    asked (``preserve_rowcount``); without it psycopg's is -1 and a skipped insert looked like a new row.
+    """
+    mod: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = mod.insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
+    return stmt.execution_options(preserve_rowcount=True)  # type: ignore[no-any-return]
 
 
 def upsert_add(

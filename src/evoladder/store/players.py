@@ -33,6 +33,8 @@ PROFILE_COLUMNS = (
     "setup_completed_at",
     "is_banned",
     "ban_reason",
+    "quick_start_read_at",
+    "shield_battery_ack_at",
 )
 
 
@@ -60,6 +62,8 @@ def player_from_row(row: RowMapping | Mapping[str, Any]) -> Player:
         ban_reason=row["ban_reason"],
         active_match_id=MatchId(row["active_match_id"]) if row["active_match_id"] is not None else None,
         version=row["version"],
+        quick_start_read_at=row.get("quick_start_read_at"),
+        shield_battery_ack_at=row.get("shield_battery_ack_at"),
     )
 
 
@@ -96,6 +100,8 @@ def player_values(p: Player) -> dict[str, Any]:
         "setup_completed_at": p.setup_completed_at,
         "is_banned": p.is_banned,
         "ban_reason": p.ban_reason,
+        "quick_start_read_at": p.quick_start_read_at,
+        "shield_battery_ack_at": p.shield_battery_ack_at,
     }
 
 

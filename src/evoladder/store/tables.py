@@ -288,3 +288,50 @@ import_issues = Table(
     Index("ix_import_issues_source", "source", "source_table", "kind"),
     comment="rows an import skipped or adjusted, with the reason",
 )
+
+discord_messages = Table(
+    "discord_messages",
+    metadata,
+    Column("player_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("purpose", String(16), primary_key=True, comment="match, queue, reminder, ..."),
+    Column("subject_id", BigInteger, primary_key=True, autoincrement=False, comment="match id, 0: none"),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_discord_messages_subject", "purpose", "subject_id"),
+    comment="DM messages the Discord bot edits in place (match cards, queue search)",
+)
+
+seasons = Table(
+    "seasons",
+    metadata,
+    Column("code", String(32), primary_key=True, comment="the data pack's season code"),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("started_by", BigInteger, nullable=True, comment="admin id; NULL: the first start"),
+    Column("carry_over", String(16), nullable=True, comment="how ratings entered this season"),
+    comment="seasons this ladder has run; the one without closed_at is current",
+)
+
+season_standings = Table(
+    "season_standings",
+    metadata,
+    Column("season", String(32), primary_key=True),
+    Column("entry_id", Integer, primary_key=True, autoincrement=False, comment="the ratings row id"),
+    Column("player_id", BigInteger, nullable=False),
+    Column("race", String(16), nullable=False),
+    Column("position", Integer, nullable=True, comment="NULL: unranked at the close"),
+    Column("letter", String(1), nullable=False),
+    Column("mmr", Integer, nullable=False),
+    Column("games_played", Integer, nullable=False),
+    Column("games_won", Integer, nullable=False),
+    Column("games_lost", Integer, nullable=False),
+    Column("games_drawn", Integer, nullable=False),
+    Column("last_played", UTCDateTime, nullable=True),
+    Column("name", String(64), nullable=False, comment="display name at the close"),
+    Column("alt_name_1", String(32), nullable=True),
+    Column("alt_name_2", String(32), nullable=True),
+    Column("country", String(2), nullable=True),
+    Index("ix_season_standings_player", "player_id", "season"),
+    comment="final standings of closed seasons, one row per player-race entry",
+)

@@ -65,3 +65,24 @@ def test_cli_refuses_a_database_without_schema(tmp_path) -> None:  # type: ignor
     result = runner.invoke(app, ["player", "show", "1"], env={"EVOLADDER_DATABASE_URL": url})
     assert result.exit_code == 2
     assert "evoladder db upgrade" in result.output
+
+
+def test_season_rollover_from_the_terminal(db_url: str) -> None:
+    cli(db_url, "db", "upgrade")
+    cli(db_url, "player", "setup", "1001", "--name", "Alpha", "--battletag", "Alpha#1001", "--country", "DE",
+        "--region", "EUW")  # fmt: skip
+    cli(db_url, "player", "setup", "1002", "--name", "Bravo", "--battletag", "Bravo#1002", "--country", "KR",
+        "--region", "KRJ")  # fmt: skip
+    cli(db_url, "match", "create", "1001", "bw_zerg", "1002", "sc2_terran", "--map", "Khione SEL")
+    for player in ("1001", "1002"):
+        cli(db_url, "match", "confirm", "1", player)
+    for player in ("1001", "1002"):
+        cli(db_url, "match", "report", "1", player, "p1")
+    assert "season_alpha" in cli(db_url, "seasons") and "current" in cli(db_url, "seasons")
+    out = cli(db_url, "admin", "season-start", "season_1", "--reason", "new maps")
+    assert "2 entries frozen (2 ranked)" in out and "season season_1 started" in out
+    past = cli(db_url, "leaderboard", "--season", "season_alpha")
+    assert "Final standings of season_alpha" in past and past.index("Alpha") < past.index("Bravo")
+    assert "0 entries" in cli(db_url, "leaderboard")
+    listing = cli(db_url, "seasons")
+    assert "season_1" in listing and "closed" in listing
