@@ -28,6 +28,7 @@ from evoladder.services.queue import QueueService
 from evoladder.services.ratings import resolve_model
 from evoladder.services.replays import ReplayPolicy, ReplayService
 from evoladder.services.seasons import SeasonPolicy, SeasonService
+from evoladder.services.staff import StaffService
 from evoladder.services.warmup import warm_cache as warm
 from evoladder.store.engine import create_engine
 from evoladder.store.replay_files import LocalReplayStorage
@@ -53,6 +54,7 @@ class Ladder:
     profiles: ProfileService
     seasons: SeasonService
     public_ids: PublicIds
+    staff: StaffService
     started: bool = False
     expired_at_start: list[Match] = field(default_factory=list)
 
@@ -80,6 +82,7 @@ class Ladder:
         async with self.db.read() as conn:
             await check_schema(conn)
         self.ctx.model = await resolve_model(self.ctx, self.settings.rating_model)
+        await self.staff.start()  # before anything asks ctx.is_admin
         await self.seasons.start()
         await self.public_ids.start()
         if warm_cache:
@@ -149,11 +152,14 @@ def build(settings: Settings, *, clock: Clock | None = None, pack: DataPack | No
         ctx=ctx,
         players=players,
         matches=matches,
-        admin=AdminService(ctx, players, matches),
+        admin=AdminService(
+            ctx, players, matches, queue=queue, replays=replays, leaderboard=leaderboard, profiles=profiles
+        ),
         queue=queue,
         replays=replays,
         leaderboard=leaderboard,
         profiles=profiles,
+        staff=StaffService(ctx),
         public_ids=PublicIds(ctx),
         seasons=SeasonService(
             ctx, leaderboard, SeasonPolicy(CarryOver(settings.season_carry_over), settings.season_soft_reset_factor)

@@ -173,6 +173,8 @@ class FakeDiscord:
         self.requests: list[str] = []
         self.unhandled: list[str] = []
         self.cdn: dict[str, bytes] = {}
+        self.files: dict[tuple[int, str], bytes] = {}
+        """Files the bot attached to its messages: (message id, filename) -> bytes."""
         self.undelivered: list[tuple[int, dict[str, Any]]] = []
         self.typing: list[int] = []
 
@@ -264,6 +266,8 @@ class FakeDiscord:
                 "authorizing_integration_owners": {},
             }
         message = FakeMessage(payload, visible_to=interaction.user.id if interaction and flags & EPHEMERAL else None)
+        if body.get("attachments"):
+            payload["attachments"] = self._attachments(message.id, body)
         self.messages[message.id] = message
         if channel:
             channel["last_message_id"] = payload["id"]
@@ -278,10 +282,23 @@ class FakeDiscord:
         if "embeds" in body:
             message.payload["embeds"] = [dict(e, type="rich") for e in body["embeds"] or []]
         if "attachments" in body:
-            message.payload["attachments"] = []
+            message.payload["attachments"] = self._attachments(message.id, body)
         message.payload["edited_timestamp"] = self._timestamp()
         message.edits += 1
         return message
+
+    def _attachments(self, message_id: int, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """A message's attachments as Discord returns them; new files' bytes go to ``files[(message, name)]``."""
+        uploaded: dict[str, bytes] = body.get("_files") or {}
+        out = []
+        for a in body.get("attachments") or []:
+            name = str(a.get("filename"))
+            data = uploaded.get(name, b"")
+            self.files[(message_id, name)] = data
+            url = f"https://cdn.discordapp.com/attachments/{message_id}/{name}"
+            self.cdn[url] = data
+            out.append({"id": str(self.snowflake()), "filename": name, "size": len(data), "url": url, "proxy_url": url})
+        return out
 
     def message(self, message_id: int) -> FakeMessage:
         found = self.messages.get(message_id)
@@ -488,7 +505,14 @@ def body_of(json_body: Any = None, form: Any = None, multipart: Any = None) -> A
     """The JSON a request carried, whether sent as JSON or as multipart's ``payload_json``."""
     if json_body is not None:
         return json_body
+    body: Any = None
+    files: dict[str, bytes] = {}
     for part in form or multipart or []:
         if part.get("name") == "payload_json":
-            return json.loads(part["value"])
-    return None
+            body = json.loads(part["value"])
+        elif str(part.get("name", "")).startswith("files[") and "filename" in part:
+            value = part["value"]
+            files[str(part["filename"])] = value if isinstance(value, bytes) else value.read()
+    if files and isinstance(body, dict):
+        body["_files"] = files  # the uploaded bytes, kept by the message (``FakeDiscord.files``)
+    return body

@@ -155,7 +155,8 @@ class BotHarness:
             await asyncio.wait(pending, timeout=remaining)
 
     async def _interact(self, user: FakeUser, kind: int, data: dict[str, Any], **extra: Any) -> InteractionRecord:
-        guild = extra.pop("guild", False)
+        channel_id: int | None = extra.pop("channel", None)
+        guild = extra.pop("guild", False) or channel_id is not None
         locale = extra.pop("locale", None) or user.locale
         source: FakeMessage | None = extra.pop("message", None)
         record = InteractionRecord(self.fake.snowflake(), secrets.token_urlsafe(24), user, 0, kind)
@@ -173,7 +174,7 @@ class BotHarness:
             "data": data,
         }
         if guild:
-            channel = self.fake.guild_channel(self.guild_id)
+            channel = self.fake.channels[channel_id] if channel_id else self.fake.guild_channel(self.guild_id)
             payload |= {
                 "guild_id": str(self.guild_id),
                 "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
@@ -234,22 +235,32 @@ class BotHarness:
         return [m for m in self.dm_messages(user) if m.id not in sent_before]
 
     async def slash(
-        self, user: FakeUser, command: str, *, guild: bool = False, locale: str | None = None, **options: Any
+        self,
+        user: FakeUser,
+        command: str,
+        *,
+        guild: bool = False,
+        channel: int | None = None,
+        locale: str | None = None,
+        **options: Any,
     ) -> InteractionRecord:
-        """Run ``/command option=value...`` as ``user`` in their DM (or in a server channel with ``guild``)."""
-        data: dict[str, Any] = {"id": str(self.fake.snowflake()), "name": command, "type": 1}
-        data["options"] = _options(options)
-        users = {str(v.id): v.payload() for v in options.values() if isinstance(v, FakeUser)}
+        """Run ``/command option=value...`` as ``user`` in their DM (or in a server channel with ``guild``, or in
+        the fake guild channel ``channel``). ``command`` may name a subcommand: ``"admin season start"``.
+        Options given as ``None`` are left out (as Discord does for an optional option not filled in)."""
+        given = {k: v for k, v in options.items() if v is not None}
+        name, opts = _nest(command, _options(given))
+        data: dict[str, Any] = {"id": str(self.fake.snowflake()), "name": name, "type": 1, "options": opts}
+        users = {str(v.id): v.payload() for v in given.values() if isinstance(v, FakeUser)}
         if users:  # a user option: Discord sends the id and the user in ``resolved``
             data["resolved"] = {"users": users}
-        return await self._interact(user, 2, data, guild=guild, locale=locale)
+        return await self._interact(user, 2, data, guild=guild, channel=channel, locale=locale)
 
     async def autocomplete(
         self, user: FakeUser, command: str, focused: str, text: str, *, locale: str | None = None, **options: Any
     ) -> list[dict[str, Any]]:
-        """Type ``text`` into option ``focused``; returns the choices the bot offered."""
-        opts = [*_options(options), {"name": focused, "type": 3, "value": text, "focused": True}]
-        data = {"id": str(self.fake.snowflake()), "name": command, "type": 1, "options": opts}
+        """Type ``text`` into option ``focused``; returns the choices the bot offered (``command`` as in ``slash``)."""
+        name, opts = _nest(command, [*_options(options), {"name": focused, "type": 3, "value": text, "focused": True}])
+        data = {"id": str(self.fake.snowflake()), "name": name, "type": 1, "options": opts}
         record = await self._interact(user, 4, data, locale=locale)
         return record.choices or []
 
@@ -304,6 +315,14 @@ def modal_fields(modal: dict[str, Any]) -> dict[str, str]:
 def _submitted(component: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     cid = component["custom_id"]
     return {"type": component["type"], "custom_id": cid, "value": values.get(cid, component.get("value") or "")}
+
+
+def _nest(command: str, options: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """``"admin season start"`` -> ``admin`` with a subcommand group (type 2) holding a subcommand (type 1)."""
+    root, *path = command.split()
+    for depth, part in enumerate(reversed(path)):
+        options = [{"name": part, "type": 1 if depth == 0 else 2, "options": options}]
+    return root, options
 
 
 def _options(options: dict[str, Any]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ EXTENSIONS = (
     "evoladder.discord_bot.cogs.match",
     "evoladder.discord_bot.cogs.replays",
     "evoladder.discord_bot.cogs.prune",
+    "evoladder.discord_bot.cogs.admin",
 )
 """Loaded in this order by ``setup_hook``; a new feature adds its cog module here."""
 
@@ -64,6 +65,10 @@ class EvoBot(commands.Bot):
     """One bot over one ladder. Build it with ``create_bot``; ``start(token)`` runs it."""
 
     def __init__(self, ladder: Ladder, *, catalogs: Catalogs | None = None, **options: Any) -> None:
+        # No message cache: every component interaction carries its message, and the bot reads
+        # nothing else back; discord.py's default 1,000 cached messages (with parsed components)
+        # were most of what full garbage collections walked under load (20-60 ms pauses).
+        options.setdefault("max_messages", None)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -3,6 +3,7 @@ the ids they act on (``evo:<feature>:<action>:<owner>[:<args>]``); every class i
 is registered at start-up, so a button keeps working after a restart and acts on stored state.
 """
 
+from evoladder.discord_bot.views.admin import ADMIN_ITEMS
 from evoladder.discord_bot.views.leaderboard import LEADERBOARD_ITEMS
 from evoladder.discord_bot.views.match import MATCH_ITEMS
 from evoladder.discord_bot.views.prune import PRUNE_ITEMS
@@ -21,6 +22,7 @@ PERSISTENT_ITEMS = (
     *MATCH_ITEMS,
     *REPORT_ITEMS,
     *PRUNE_ITEMS,
+    *ADMIN_ITEMS,
 )
 
 __all__ = ["PERSISTENT_ITEMS"]
