@@ -31,6 +31,7 @@ import random
 import sys
 import tempfile
 import time
+from array import array
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,32 +60,49 @@ def letters(i: int) -> str:
     return "user" + "".join(chr(ord("a") + (i // 26**k) % 26) for k in (2, 1, 0))
 
 
-class SlowCallbacks:
-    """The slowest loop callbacks (``--diagnose``): what blocked the loop, by callback."""
+GC_PAUSED = [0.0]
+"""Seconds spent in garbage collections so far (``track_gc``), to tell a callback's own work from a pause."""
 
-    def __init__(self, keep: int = 12) -> None:
+
+def suspended_at(task: asyncio.Task[Any]) -> str:
+    """Where a task's coroutine chain is suspended, innermost last: the outer frame alone (a test helper,
+    a command tree wrapper) hides which awaited call did the work. Walks ``cr_await``."""
+    chain = []
+    obj: Any = task.get_coro()
+    while obj is not None and len(chain) < 12:
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
+        if frame is not None:
+            chain.append(f"{frame.f_code.co_qualname} @ {Path(frame.f_code.co_filename).name}:{frame.f_lineno}")
+        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None)
+    return " > ".join(chain[:1] + chain[-3:]) if len(chain) > 4 else " > ".join(chain)
+
+
+class SlowCallbacks:
+    """The slowest loop callbacks (``--diagnose``): what blocked the loop, by callback, with the CPU
+    time and the garbage-collection pauses inside it."""
+
+    def __init__(self, keep: int = 16) -> None:
         self.keep = keep
         self.slowest: list[tuple[float, str]] = []
+        self.over_5ms_cpu: collections.Counter[str] = collections.Counter()
 
     def installed(self) -> Any:
         original = asyncio.Handle._run
         probe = self
 
         def run(handle: asyncio.Handle) -> None:
-            t, c = time.perf_counter(), time.thread_time()
+            t, c, g = time.perf_counter(), time.thread_time(), GC_PAUSED[0]
             owner = getattr(handle._callback, "__self__", None)
-            where = ""
-            if isinstance(owner, asyncio.Task):
-                coro = owner.get_coro()
-                frame = getattr(coro, "cr_frame", None)
-                name = getattr(coro, "__qualname__", coro)
-                where = f"{name} @ {Path(frame.f_code.co_filename).name}:{frame.f_lineno}" if frame else str(coro)
+            where = suspended_at(owner) if isinstance(owner, asyncio.Task) else ""
             try:
                 original(handle)
             finally:
-                took, cpu = time.perf_counter() - t, time.thread_time() - c
+                took, cpu, paused = time.perf_counter() - t, time.thread_time() - c, GC_PAUSED[0] - g
+                if cpu - paused > 0.005:
+                    probe.over_5ms_cpu[(where or repr(handle)[:120]).split(" > ")[-1]] += 1
                 if took > 0.004:
-                    probe.slowest.append((took, f"cpu {cpu * 1000:.1f} ms; {where or repr(handle)[:200]}"))
+                    note = f"cpu {cpu * 1000:.1f} ms, gc {paused * 1000:.1f} ms; {where or repr(handle)[:200]}"
+                    probe.slowest.append((took, note))
                     probe.slowest.sort(reverse=True)
                     del probe.slowest[probe.keep :]
 
@@ -98,19 +116,24 @@ class SlowCallbacks:
         return _Ctx()
 
 
-def track_gc() -> dict[str, float]:
-    """Collections during the run: count and longest pause (``--diagnose``)."""
-    stats = {"collections": 0, "max_ms": 0.0, "gen2": 0}
-    started: list[float] = []
+def track_gc() -> dict[str, Any]:
+    """Collections during the run: count, longest pause, and each full (generation 2) pause (``--diagnose``)."""
+    stats: dict[str, Any] = {"collections": 0, "max_ms": 0.0, "gen2": 0, "gen2_ms": [], "gen2_cpu_ms": []}
+    started: list[tuple[float, float]] = []
 
     def callback(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            started.append(time.perf_counter())
+            started.append((time.perf_counter(), time.thread_time()))
         elif started:
-            took = (time.perf_counter() - started.pop()) * 1000
+            wall, cpu = started.pop()
+            took = time.perf_counter() - wall
+            GC_PAUSED[0] += took
             stats["collections"] += 1
-            stats["gen2"] += info.get("generation") == 2
-            stats["max_ms"] = max(stats["max_ms"], round(took, 3))
+            if info.get("generation") == 2:  # wall time, and CPU time (what the machine's load does not inflate)
+                stats["gen2"] += 1
+                stats["gen2_ms"].append(round(took * 1000, 2))
+                stats["gen2_cpu_ms"].append(round((time.thread_time() - cpu) * 1000, 2))
+            stats["max_ms"] = max(stats["max_ms"], round(took * 1000, 3))
 
     gc.callbacks.append(callback)
     return stats
@@ -243,7 +266,7 @@ async def run(users: int, seconds: float, history: int, seed: int, diagnose: boo
             h.concurrent = True
             rec = Recorder()
             stop = asyncio.Event()
-            lags: list[float] = []
+            lags = array("d")  # not a list: see loop_probe.CallbackTimer
             timer = CallbackTimer()
             pairs = [(people[i], people[i + 1]) for i in range(0, users - 1, 2)]
             interval = seconds / max(1, len(pairs))
@@ -263,7 +286,18 @@ async def run(users: int, seconds: float, history: int, seed: int, diagnose: boo
             failures = [repr(r) for r in results if isinstance(r, BaseException)]
             if diagnose:
                 gc.collect()
-                live = collections.Counter(type(o).__qualname__ for o in gc.get_objects())
+                full = []
+                for _ in range(5):  # what one full collection costs over what the run left alive (min: load-robust)
+                    t = time.perf_counter()
+                    gc.collect()
+                    full.append(time.perf_counter() - t)
+                gc_pauses["full_collection_after_run_ms"] = ms(min(full))
+                tracked = gc.get_objects()
+                live = collections.Counter(type(o).__qualname__ for o in tracked)
+                sized = sorted(
+                    ((len(o), type(o).__qualname__) for o in tracked if isinstance(o, list | dict | set)), reverse=True
+                )
+                gc_pauses["largest_containers"] = sized[:6]  # type: ignore[assignment]
                 gc_pauses["unfrozen_objects"] = sum(live.values())
                 gc_pauses["top_types"] = live.most_common(12)  # type: ignore[assignment]
             summary = rec.summary()
@@ -288,7 +322,11 @@ async def run(users: int, seconds: float, history: int, seed: int, diagnose: boo
                 **timer.summary(),
                 "targets": {"first_response_p99_ms": 50, "loop_lag_ms": 5},
                 **(
-                    {"slowest_callbacks": [(ms(t), what) for t, what in slow.slowest], "gc": gc_pauses}
+                    {
+                        "slowest_callbacks": [(ms(t), what) for t, what in slow.slowest],
+                        "over_5ms_cpu_outside_gc": slow.over_5ms_cpu.most_common(12),
+                        "gc": gc_pauses,
+                    }
                     if diagnose
                     else {}
                 ),

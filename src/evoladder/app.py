@@ -27,6 +27,7 @@ from evoladder.services.public_ids import PublicIds
 from evoladder.services.queue import QueueService
 from evoladder.services.ratings import resolve_model
 from evoladder.services.replays import ReplayPolicy, ReplayService
+from evoladder.services.replication import ChangeListener, ChangePublisher, for_ladder
 from evoladder.services.seasons import SeasonPolicy, SeasonService
 from evoladder.services.staff import StaffService
 from evoladder.services.warmup import warm_cache as warm
@@ -57,6 +58,8 @@ class Ladder:
     staff: StaffService
     started: bool = False
     expired_at_start: list[Match] = field(default_factory=list)
+    replication: ChangePublisher | ChangeListener | None = None
+    """PostgreSQL only: the writer's NOTIFY publisher, or a read replica's listener (services/replication.py)."""
 
     @property
     def pack(self) -> DataPack:
@@ -85,10 +88,18 @@ class Ladder:
         await self.staff.start()  # before anything asks ctx.is_admin
         await self.seasons.start()
         await self.public_ids.start()
+        replica = self.settings.read_replica and warm_cache
+        feed = for_ladder(self.ctx, self.leaderboard, read_replica=replica)
+        if isinstance(feed, ChangeListener):
+            await feed.connect()  # LISTEN before the warm-up, so nothing committed meanwhile is missed
         if warm_cache:
             warmed = await warm(self.ctx)
             await self.leaderboard.start(expected_entries=warmed.ratings)
-        self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
+        if feed is not None:
+            await feed.start()
+            self.replication = feed
+        if not replica:  # a read replica neither expires matches nor keeps them in memory: it reads the database
+            self.expired_at_start = await self.matches.start(expiry_interval_s=expiry_interval_s)
         await self.queue.start(run_timer=run_waves)
         if run_waves if run_replays is None else run_replays:
             await self.replays.start()
@@ -108,6 +119,9 @@ class Ladder:
         await self.replays.stop()
         await self.queue.stop()
         await self.matches.stop()
+        if self.replication is not None:
+            await self.replication.stop()  # the writer sends what is still pending
+            self.replication = None
         await self.ctx.bus.drain()
         await self.db.dispose()
         self.started = False

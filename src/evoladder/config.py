@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     web_publish_battletags: bool = Field(
         default=False, description="Show players' BattleTags on the web and in its API (private by default)."
     )
+    read_replica: bool = Field(
+        default=False,
+        description=(
+            "This process only reads (a web process beside the ladder, PostgreSQL only): it follows the "
+            "writer's changes over LISTEN/NOTIFY and runs no match expiry. `evoladder web` sets it itself."
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
 
     @field_validator("admin_ids", "owner_ids", mode="before")

@@ -356,28 +356,52 @@ def ratings_switch(
 
 # ------------------------------------------------------------------ run
 @app.command("run")
-def run() -> None:
+def run(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Run a demo ladder of simulated players in <data dir>/demo.db (no Discord).")
+    ] = False,
+    demo_reset: Annotated[
+        bool, typer.Option("--demo-reset", help="Throw the demo's history away and seed a new one (implies --demo).")
+    ] = False,
+) -> None:
     """Run the ladder with every front-end that is configured, until Ctrl-C or SIGTERM."""
+    from evoladder.services.demo_guard import DemoGuard
+
+    demo = demo or demo_reset
     settings = _settings()
+    if demo:  # its own database, short waves, never the bot (docs/demo.md)
+        from evoladder.demo.setup import demo_settings, prepare, start_driver
+
+        settings = demo_settings(settings)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def main() -> None:
+        population = await prepare(settings, reset=demo_reset, echo=typer.echo) if demo else None
         ladder = build(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        driver = None
         try:
+            if not demo:
+                await DemoGuard(ladder.ctx).require_real()
             await ladder.start()
             typer.echo(
                 f"evoladder running on {_redact(settings.effective_database_url)}"
                 f" with {len(ladder.ctx.cache)} players; press Ctrl-C to stop."
             )
+            if population is not None:
+                driver = start_driver(ladder, population)
+                await driver.start()
+                typer.echo("Demo ladder: simulated players are queueing and playing (waves every 10 s).")
             web = _web_server(ladder, settings, expect_replay_workers=True)
             web_task = await web.start()
             typer.echo(f"Web: serving on {web.url}")
             bot_task: asyncio.Task[None] | None = None
-            if settings.discord_token is None:
+            if demo:
+                typer.echo("Discord bot: off (never in demo mode).")
+            elif settings.discord_token is None:
                 typer.echo("Discord bot: off (set EVOLADDER_DISCORD_TOKEN to start it).")
             else:
                 from evoladder.discord_bot import create_bot
@@ -399,6 +423,8 @@ def run() -> None:
                 await bot.close()
                 await asyncio.gather(bot_task, return_exceptions=True)
         finally:
+            if driver is not None:
+                await driver.stop()
             await ladder.stop()
             typer.echo("evoladder stopped cleanly.")
 
@@ -425,14 +451,22 @@ def _web_server(ladder: Ladder, settings: Settings, *, expect_replay_workers: bo
 def web_cmd(
     host: Annotated[str | None, typer.Option(help="Bind address; default EVOLADDER_WEB_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Port; default EVOLADDER_WEB_PORT.")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Web processes sharing the port (PostgreSQL).")] = 1,
+    listen_fd: Annotated[int | None, typer.Option(hidden=True, help="Inherited listening socket.")] = None,
 ) -> None:
     """Serve only the web pages and JSON API against the configured database, until Ctrl-C or SIGTERM.
 
-    No bot, no matchmaking waves and no replay parsing run in this process (one process for now).
+    No bot, no matchmaking waves and no replay parsing run here: a read replica of the ladder. On
+    PostgreSQL it follows the ladder's changes over LISTEN/NOTIFY; ``--workers N`` runs N such
+    processes on one port (see docs/web.md).
     """
-    overrides = {k: v for k, v in (("web_host", host), ("web_port", port)) if v is not None}
-    settings = _settings().model_copy(update=overrides)
+    overrides: dict[str, Any] = {k: v for k, v in (("web_host", host), ("web_port", port)) if v is not None}
+    settings = _settings().model_copy(update={**overrides, "read_replica": True})
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    database = _redact(settings.effective_database_url)
+    if workers > 1 and listen_fd is None:
+        _web_workers(settings, workers, database)
+        return
 
     async def main() -> None:
         ladder = build(settings)
@@ -443,8 +477,9 @@ def web_cmd(
         try:
             await ladder.start(expiry_interval_s=3600, run_waves=False, run_replays=False)
             web = _web_server(ladder, settings, expect_replay_workers=False)
+            if listen_fd is not None:
+                web.adopt(listen_fd)
             web_task = await web.start()
-            database = _redact(settings.effective_database_url)
             typer.echo(f"evoladder web serving on {web.url} ({database}); press Ctrl-C to stop.")
             stopping = asyncio.create_task(stop.wait(), name="stop-signal")
             await asyncio.wait({stopping, web_task}, return_when=asyncio.FIRST_COMPLETED)
@@ -462,6 +497,28 @@ def web_cmd(
     except OSError as exc:  # the port is taken, or the database is unreachable
         typer.secho(f"cannot start: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
+
+
+def _web_workers(settings: Settings, workers: int, database: str) -> None:
+    """``evoladder web --workers N``: bind once, run N ``evoladder web`` children on that socket."""
+    from evoladder.store.engine import is_sqlite
+    from evoladder.web.processes import Supervisor
+
+    if is_sqlite(settings.effective_database_url):
+        typer.secho(
+            "--workers needs PostgreSQL (EVOLADDER_DATABASE_URL): on SQLite the web runs inside "
+            "`evoladder run`, and separate processes would not follow the ladder's changes.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        supervisor = Supervisor(workers, settings.web_host, settings.web_port)
+    except OSError as exc:
+        typer.secho(f"cannot start: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"evoladder web: {workers} processes on {supervisor.url} ({database}); press Ctrl-C to stop.")
+    raise typer.Exit(supervisor.run())
 
 
 @app.command("worker")

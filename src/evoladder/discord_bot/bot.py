@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ from evoladder.discord_bot.emotes import Emotes
 from evoladder.discord_bot.errors import handle_error
 from evoladder.discord_bot.flows import FlowStore
 from evoladder.discord_bot.texts import CatalogTranslator, texts_for
-from evoladder.i18n import Catalogs
+from evoladder.i18n import Catalogs, warm
 from evoladder.services.frontend import FrontendStateService
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,10 @@ class EvoBot(commands.Bot):
             await self.load_extension(extension)
         self.add_dynamic_items(*PERSISTENT_ITEMS)
         self.synced = await self.sync_commands()
+        warm()  # Babel's locale data, loaded lazily otherwise: 4-13 ms inside the first request per language
+        # As ``Ladder.start`` does: the cogs, command tree, translations and locale data live as long as
+        # the process; frozen, later full collections do not walk them again.
+        gc.freeze()
 
     # ------------------------------------------------------------------ command sync
     async def command_payload(self) -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ def param_str(command: str, param: str, what: str, english: str) -> app_commands
 
 
 class CatalogTranslator(app_commands.Translator):
-    """Gives Discord the Korean and Chinese command names/descriptions from the ``commands`` catalog.
+    """Gives Discord every shipped language's command names/descriptions from the ``commands`` catalog.
 
     English is the commands' default text, so it is not returned as a translation; a locale we do not
     ship gets ``None`` (Discord then shows the default).

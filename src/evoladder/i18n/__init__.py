@@ -12,7 +12,7 @@ Discord bot, the web and any later front-end share one set of translations.
 """
 
 from evoladder.i18n.catalog import Catalogs, placeholders
-from evoladder.i18n.formatting import country_name, format_number, format_percent
+from evoladder.i18n.formatting import country_name, format_number, format_percent, warm
 from evoladder.i18n.locales import DEFAULT_LOCALE, Locale, resolve_locale
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "format_percent",
     "placeholders",
     "resolve_locale",
+    "warm",
 ]

@@ -1,6 +1,6 @@
 """Gettext catalogs read once with Babel's ``read_po``: one ``.po`` file per language and feature domain.
 
-Adding a feature's messages: create ``locales/{en,ko,zh_Hans}/LC_MESSAGES/<feature>.po`` with the same
+Adding a feature's messages: create ``locales/<lang>/LC_MESSAGES/<feature>.po`` (every ``Locale``) with the same
 message ids. Ids are unique across domains (prefix them with the feature: ``leaderboard.title``); a
 duplicate id is refused at load so two features never overwrite each other silently.
 """

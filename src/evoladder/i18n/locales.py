@@ -2,9 +2,10 @@
 
 Decision: a stored preference wins when it names a language we ship, because it is the player's
 explicit choice while the client locale is only their Discord default. Otherwise the client's locale
-decides (Discord ``ko`` -> Korean, ``zh-CN`` -> Simplified Chinese), and anything else is English.
-Stored preferences use the profile's codes (``en``, ``ko``, ``zh-CN``, ``es-419``, ``ru``); the ones we do
-not ship yet (``es-419``, ``ru``) fall through to the client locale.
+decides (Discord ``ko`` -> Korean, ``zh-CN`` -> Simplified Chinese, ``es-419`` and ``es-ES`` -> Latin
+American Spanish, the one Spanish we ship, ``ru`` -> Russian), and anything else is English.
+Stored preferences use the profile's codes (``en``, ``ko``, ``zh-CN``, ``es-419``, ``ru``); every one of
+them is shipped now, and an unknown code falls through to the client locale.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class Locale(StrEnum):
     EN = "en"
     KO = "ko"
     ZH_HANS = "zh_Hans"
+    ES_419 = "es_419"
+    RU = "ru"
 
     @property
     def babel_id(self) -> str:
@@ -35,6 +38,14 @@ _BY_CODE: dict[str, Locale] = {
     "zh-cn": Locale.ZH_HANS,
     "zh_hans": Locale.ZH_HANS,
     "zh-hans": Locale.ZH_HANS,
+    "ru": Locale.RU,
+    "ru-ru": Locale.RU,
+    "es": Locale.ES_419,
+    "es-419": Locale.ES_419,
+    "es_419": Locale.ES_419,
+    "es-es": Locale.ES_419,  # Discord's Spain Spanish: our Spanish reads better to them than English
+    # Spanish as written in the Americas (the web maps every other ``es-*`` tag too).
+    **{f"es-{region}": Locale.ES_419 for region in ("mx", "ar", "cl", "co", "pe", "ve", "uy", "ec", "us")},
 }
 
 

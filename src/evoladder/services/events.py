@@ -52,7 +52,17 @@ class SeasonChanged:
     dropped_vetoes: dict[PlayerId, frozenset[MapName]]
 
 
-Event = MatchChanged | RatingsChanged | PlayerChanged | SeasonChanged
+@dataclass(frozen=True, slots=True)
+class QueueChanged:
+    """Someone joined or left the queue, or a wave ran: live views re-read ``QueueService.status()``.
+
+    Carries no snapshot on purpose: a wave publishes it once after all its matches, and listeners
+    that only redraw can coalesce bursts by reading the state when they get round to it."""
+
+    waiting: int
+
+
+Event = MatchChanged | RatingsChanged | PlayerChanged | SeasonChanged | QueueChanged
 SyncListener = Callable[[Event], None]
 AsyncListener = Callable[[Event], Awaitable[None]]
 

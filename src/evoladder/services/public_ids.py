@@ -34,6 +34,7 @@ _LENGTH = 13  # ceil(64 / 5) base32 characters
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 MAX_PLAYER_ID = 1 << 63
 """Player ids are stored as signed 64-bit integers (Discord snowflakes fit)."""
+ENCODED_MEMO = 200_000
 
 
 class PublicIdCodec:
@@ -43,10 +44,13 @@ class PublicIdCodec:
         if len(key) < 16:
             raise ValueError("the public id key needs at least 16 bytes")
         self._key = key
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)
+        self._encoded: dict[int, str] = {}
 
     def _round(self, index: int, half: int) -> int:
-        digest = hmac.new(self._key, bytes((index,)) + half.to_bytes(4, "big"), hashlib.sha256).digest()
-        return int.from_bytes(digest[:4], "big")
+        mac = self._mac.copy()  # the keyed state is computed once, not per round (4 rounds per id)
+        mac.update(bytes((index,)) + half.to_bytes(4, "big"))
+        return int.from_bytes(mac.digest()[:4], "big")
 
     def _permute(self, value: int, order: range) -> int:
         left, right = value >> 32, value & _MASK32
@@ -56,11 +60,19 @@ class PublicIdCodec:
 
     def encode(self, player_id: int) -> str:
         """The public id of ``player_id`` (0 <= id < 2**64; Discord ids are below 2**63)."""
+        known = self._encoded.get(player_id)
+        if known is not None:
+            return known
         if not 0 <= player_id < 1 << 64:
             raise ValueError("player ids are unsigned 64-bit integers")
         value = self._permute(player_id, range(_ROUNDS))
-        raw = base64.b32encode(value.to_bytes(8, "big")).decode("ascii").rstrip("=").lower()
-        return raw[:_LENGTH]
+        raw = base64.b32encode(value.to_bytes(8, "big")).decode("ascii").rstrip("=").lower()[:_LENGTH]
+        # Memoised: a leaderboard page encodes 40+ ids (~25 us each), on every request. Bounded, so a
+        # million-player ladder costs at most ~20 MB here; a full memo starts over.
+        if len(self._encoded) >= ENCODED_MEMO:
+            self._encoded.clear()
+        self._encoded[player_id] = raw
+        return raw
 
     def decode(self, public_id: str) -> PlayerId | None:
         """The player id behind ``public_id``, or ``None`` if it cannot be one (malformed, out of range)."""

@@ -29,7 +29,7 @@ from evoladder.domain.matchmaking import MapChoice, QueueEntry, RacePick, WaveRe
 from evoladder.domain.matchmaking.model import MAX_VETOES, Game
 from evoladder.domain.matchmaking.protocol import MatchingStrategy
 from evoladder.services.context import ServiceContext
-from evoladder.services.events import Event, SeasonChanged
+from evoladder.services.events import Event, QueueChanged, SeasonChanged
 from evoladder.services.matches import MatchRequest, MatchService
 from evoladder.services.players import PlayerService
 from evoladder.store import logs as log_store
@@ -293,6 +293,7 @@ class QueueService:
         if not added:
             raise PlayerBusy("You are already in the queue.", reason="already_queued")
         self._tickets[ticket.player_id] = ticket
+        self._changed()
         return ticket
 
     async def leave(self, player_id: PlayerId) -> bool:
@@ -302,6 +303,7 @@ class QueueService:
         async with self.ctx.db.write() as conn:
             await queue_store.remove(conn, [player_id])
         self._tickets.pop(player_id, None)
+        self._changed()
         return True
 
     async def clear(self) -> list[PlayerId]:
@@ -309,6 +311,7 @@ class QueueService:
         async with self.ctx.db.write() as conn:
             removed = await queue_store.clear(conn)
         self._tickets.clear()
+        self._changed()
         return removed
 
     # ------------------------------------------------------------- preferences
@@ -481,11 +484,19 @@ class QueueService:
                 started, len(entries), len(proposals), tuple(created), skipped, ms, offload, tuple(made)
             )
             self.last_wave = report
+            self._changed()
             return report
 
     # ------------------------------------------------------------- admin (appended for services.admin)
     def forget_tickets(self, player_ids: Sequence[PlayerId]) -> None:
         """Drop in-memory tickets whose queue rows another service's transaction already deleted
         (an admin ban, removal or clear, audited with the deletion). Memory only; no-op for others."""
+        before = len(self._tickets)
         for pid in player_ids:
             self._tickets.pop(pid, None)
+        if len(self._tickets) != before:
+            self._changed()
+
+    def _changed(self) -> None:
+        """Tell live views (the web's queue panel) that ``status()`` changed; after the commit."""
+        self.ctx.bus.publish(QueueChanged(len(self._tickets)))

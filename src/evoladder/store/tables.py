@@ -156,6 +156,7 @@ matches = Table(
     Index("ix_matches_player1", "player1_id", "created_at"),
     Index("ix_matches_player2", "player2_id", "created_at"),
     Index("ix_matches_state", "state"),
+    Index("ix_matches_created", "created_at"),
 )
 
 replays = Table(

@@ -17,7 +17,8 @@ from evoladder.app import Ladder
 from evoladder.domain.errors import NotFound
 from evoladder.web.deps import page_locale
 from evoladder.web.metrics import LatencyMiddleware
-from evoladder.web.routes import api, health, pages
+from evoladder.web.openapi import with_race_codes
+from evoladder.web.routes import api, health, live, pages, stats
 from evoladder.web.state import HERE, WebOptions, WebState
 from evoladder.web.view import html_error
 
@@ -55,7 +56,10 @@ def create_app(ladder: Ladder, options: WebOptions | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(stats.router)
+    app.include_router(live.router)
     _install_error_pages(app, state)
+    with_race_codes(app, [r.code for r in ladder.pack.races])
     return app
 
 

@@ -52,3 +52,33 @@ def stamp(response: Response, etag: str, cache_control: str, vary: str | None = 
     if vary:
         response.headers["Vary"] = vary
     return response
+
+
+class BodyCache:
+    """Rendered leaderboard bodies by ETag (board version + query + language), a few hundred at most.
+
+    Why: spectators ask for the same few views (page 1, a race, a country) many times between two
+    matches; a repeat within one board version is then a dictionary hit instead of a filter pass,
+    40 row models and a template or JSON render. A new board version changes every key, so a stale
+    body can never be served; old entries simply age out.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._bodies: dict[str, tuple[bytes, str]] = {}
+
+    def get(self, etag: str) -> tuple[bytes, str] | None:
+        return self._bodies.get(etag)
+
+    def put(self, etag: str, body: bytes, media_type: str) -> None:
+        if len(self._bodies) >= self.size:
+            del self._bodies[next(iter(self._bodies))]  # the oldest insertion
+        self._bodies[etag] = (body, media_type)
+
+
+def bodies(request: Request) -> BodyCache:
+    """This app's body cache (made on first use, kept on ``app.state``)."""
+    found: BodyCache | None = getattr(request.app.state, "body_cache", None)
+    if found is None:
+        found = request.app.state.body_cache = BodyCache()
+    return found

@@ -18,7 +18,7 @@ from evoladder.web.state import WebState
 LetterCode = Literal["S", "A", "B", "C", "D", "E", "F"]
 
 
-def web_state(request: Request) -> WebState:
+async def web_state(request: Request) -> WebState:
     state: WebState = request.app.state.web
     return state
 
@@ -35,12 +35,24 @@ PresenterDep = Annotated[Presenter, Depends(presenter)]
 
 def page_locale(
     request: Request,
-    lang: Annotated[str | None, Query(max_length=16, description="Page language: en, ko or zh-Hans.")] = None,
+    lang: Annotated[
+        str | None, Query(max_length=16, description="Page language: en, ko, zh-Hans, es-419 or ru.")
+    ] = None,
 ) -> Locale:
     return negotiate(lang, request.cookies.get(COOKIE), request.headers.get("accept-language"))
 
 
-LocaleDep = Annotated[Locale, Depends(page_locale)]
+async def _locale(
+    request: Request,
+    lang: Annotated[
+        str | None, Query(max_length=16, description="Page language: en, ko, zh-Hans, es-419 or ru.")
+    ] = None,
+) -> Locale:
+    """``page_locale`` as an async dependency: FastAPI runs plain ``def`` dependencies in a thread."""
+    return page_locale(request, lang)
+
+
+LocaleDep = Annotated[Locale, Depends(_locale)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +72,7 @@ def _invalid(field: str, message: str, value: object) -> RequestValidationError:
     return RequestValidationError([{"type": "value_error", "loc": ("query", field), "msg": message, "input": value}])
 
 
-def board_query(
+async def board_query(
     state: State,
     race: Annotated[list[str], Query(description="Race code (repeat for several).", max_length=6)] = [],  # noqa: B006
     country: Annotated[
@@ -91,7 +103,7 @@ def board_query(
 BoardQueryDep = Annotated[BoardQuery, Depends(board_query)]
 
 
-def player_id(
+async def player_id(
     public_id: Annotated[str, Path(min_length=1, max_length=32, description="Public player id.")],
     presenter: PresenterDep,
 ) -> PlayerId:

@@ -2,8 +2,9 @@
 
 Why this order: the switcher is an explicit choice and must stick across pages without JavaScript,
 so it is stored in a cookie; a browser's ``Accept-Language`` is only the default. Anything we do not
-ship falls back to English. Traditional Chinese (``zh-TW``, ``zh-Hant``) is not Simplified, so it is
-skipped rather than mapped.
+ship falls back to English; every Spanish tag (``es``, ``es-419``, ``es-MX``, ``es-ES``…) gets
+Latin-American Spanish, and every Russian tag (``ru``, ``ru-RU``…) Russian. Traditional Chinese
+(``zh-TW``, ``zh-Hant``) is not Simplified, so it is skipped rather than mapped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ def from_tag(tag: str) -> Locale | None:
         return Locale.KO
     if t == "zh" or t.startswith("zh-"):
         return None if t.startswith(_TRADITIONAL) else Locale.ZH_HANS
+    if t == "es" or t.startswith("es-"):
+        return Locale.ES_419  # Latin-American Spanish is the one we ship; Spain's reads it well too
+    if t == "ru" or t.startswith("ru-"):
+        return Locale.RU
     return None
 
 
@@ -65,4 +70,5 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
 
 def html_lang(locale: Locale) -> str:
     """The ``lang`` attribute value for a page in ``locale``."""
-    return {Locale.EN: "en", Locale.KO: "ko", Locale.ZH_HANS: "zh-Hans"}[locale]
+    tags = {Locale.EN: "en", Locale.KO: "ko", Locale.ZH_HANS: "zh-Hans", Locale.ES_419: "es-419", Locale.RU: "ru"}
+    return tags[locale]

@@ -15,8 +15,12 @@ from starlette.templating import Jinja2Templates
 from evoladder.app import Ladder
 from evoladder.config import Settings
 from evoladder.i18n import Catalogs
+from evoladder.services.demo_guard import DemoGuard
+from evoladder.services.loop_lag import LoopLagProbe
 from evoladder.services.matchviews import MatchViews
 from evoladder.services.public_ids import PublicIds
+from evoladder.services.stats import StatsService
+from evoladder.web.live import LiveHub
 from evoladder.web.metrics import WebMetrics
 from evoladder.web.present import Presenter
 
@@ -32,6 +36,8 @@ class WebOptions:
     expect_replay_workers: bool = True
     """``evoladder run`` parses replays in-process, so readiness needs the workers; ``evoladder web``
     alone does not run them and reports them as ``not_run_here``."""
+    max_live_streams: int = 500
+    """Open ``/live/events`` streams this process serves at once; the next gets 503 + Retry-After."""
 
     @classmethod
     def from_settings(cls, settings: Settings, *, expect_replay_workers: bool = True) -> WebOptions:
@@ -51,6 +57,12 @@ class WebState:
     views: MatchViews
     metrics: WebMetrics
     templates: Jinja2Templates
+    stats: StatsService
+    live: LiveHub
+    loop_lag: LoopLagProbe
+    demo: bool | None = None
+    """The database is a demo's (``ladder_meta`` demo=1): pages show the "simulated players" banner.
+    Read once (``load_demo``); the marker never changes while a ladder runs."""
 
     @classmethod
     def build(cls, ladder: Ladder, options: WebOptions) -> WebState:
@@ -61,17 +73,39 @@ class WebState:
             lstrip_blocks=True,
             auto_reload=False,
         )
+        metrics = WebMetrics(ladder)
         return cls(
             ladder=ladder,
             options=options,
             catalogs=Catalogs.load(),
             public_ids=ladder.public_ids,
             views=MatchViews(ladder.ctx),
-            metrics=WebMetrics(ladder),
+            metrics=metrics,
             templates=Jinja2Templates(env=env),
+            stats=StatsService(ladder.ctx, ladder.leaderboard),
+            live=LiveHub(ladder.ctx.bus, max_streams=options.max_live_streams),
+            loop_lag=LoopLagProbe(metrics.loop_lag.observe),
         )
+
+    async def start(self) -> None:
+        """Start the app's own background work (the event-loop lag probe). Idempotent; called by
+        ``WebServer.start`` (an app served through httpx's ASGI transport runs without it)."""
+        self.loop_lag.start()
+        await self.load_demo()
+
+    async def stop(self) -> None:
+        """End the live streams (so a graceful shutdown is not held open by them) and stop the probe."""
+        self.live.close()
+        await self.loop_lag.stop()
 
     async def presenter(self) -> Presenter:
         """The presenter, once the ladder's public-id key is loaded (first call: one short read)."""
         codec = await self.public_ids.start()
+        await self.load_demo()
         return Presenter(codec, self.ladder.ctx.cache, self.options.publish_battletags)
+
+    async def load_demo(self) -> bool:
+        """Whether this is a demo ladder (one short read the first time, then remembered)."""
+        if self.demo is None:
+            self.demo = await DemoGuard(self.ladder.ctx).is_demo()
+        return self.demo

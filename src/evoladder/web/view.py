@@ -22,6 +22,8 @@ LANGUAGES: tuple[tuple[Locale, str, str], ...] = (
     (Locale.EN, "en", "English"),
     (Locale.KO, "ko", "한국어"),
     (Locale.ZH_HANS, "zh-Hans", "简体中文"),
+    (Locale.ES_419, "es-419", "Español (Latinoamérica)"),
+    (Locale.RU, "ru", "Русский"),
 )
 """Each shipped language with its URL code and its own name (endonyms are the same in every language)."""
 
@@ -114,6 +116,7 @@ class Page:
             "pct": self.pct,
             "signed": self.signed,
             "query_with": lambda **kw: query_with(request, **kw),
+            "demo_ladder": bool(self.state.demo),
         }
 
     def render(self, template: str, context: Mapping[str, Any], *, status: int = 200) -> Response:

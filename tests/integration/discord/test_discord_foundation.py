@@ -86,12 +86,30 @@ async def test_a_korean_client_sees_korean(h: BotHarness) -> None:
     assert done.message is not None and "/설정" in done.message.text
 
 
+async def test_a_latin_american_spanish_client_sees_spanish(h: BotHarness) -> None:
+    sofia = h.user("sofia", locale="es-419")
+    shown = await h.slash(sofia, "help")
+    assert shown.message is not None
+    embed = shown.message.embeds[0]
+    assert embed["title"] == "Cómo jugar en la ladder"
+    assert "/terminos: lee y acepta los Términos de servicio." in embed["description"]
+    assert "**/perfil**: Tu perfil de la ladder o el de otro jugador" in embed["fields"][0]["value"]
+    refused = await h.slash(sofia, "setup")
+    assert refused.message is not None
+    assert refused.message.text == "Primero tienes que aceptar los Términos de servicio: usa /terminos."
+    spain = h.user("lucia", locale="es-ES")  # Discord's Spain Spanish gets the Spanish we ship
+    tos = await h.slash(spain, "termsofservice")
+    assert tos.message is not None and tos.message.embeds[0]["title"] == "Términos de servicio"
+
+
 async def test_command_names_and_descriptions_are_translated_in_the_synced_payload(h: BotHarness) -> None:
     _, commands = h.fake.command_syncs[0]
     setup = next(c for c in commands if c["name"] == "setup")
     assert setup["name_localizations"]["ko"] == "설정"
     assert setup["name_localizations"]["zh-CN"] == "设置"
     assert setup["description_localizations"]["ko"].startswith("래더 프로필")
+    assert setup["name_localizations"]["es-419"] == setup["name_localizations"]["es-ES"] == "configurar"
+    assert setup["description_localizations"]["es-419"].startswith("Configura tu perfil")
     assert "en-US" not in setup["name_localizations"]
 
 

@@ -193,7 +193,7 @@ async def test_a_timed_out_view_loses_its_components(h: BotHarness, monkeypatch:
     await asyncio.sleep(0.3)
     await h.settle(running)  # the view's timeout handler, started by discord.py's idle timer
     assert board.components() == [] and board.embeds
-    assert lb_view.live_boards(h.bot).views == {}
+    assert lb_view.live_boards(h.bot).boards == {}
 
 
 async def test_leaderboard_in_korean(h: BotHarness) -> None:

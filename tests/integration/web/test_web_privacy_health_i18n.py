@@ -109,8 +109,25 @@ async def test_language_from_accept_language_switcher_and_cookie(client: httpx.A
     assert "排行榜" in remembered.text
     client.cookies.clear()
     links = re.findall(r'<a href="([^"]*)" hreflang="([^"]+)"', ko.text)
-    assert {tag for _, tag in links} == {"en", "ko", "zh-Hans"}
+    assert {tag for _, tag in links} == {"en", "ko", "zh-Hans", "es-419", "ru"}
     match = await client.get(f"/matches/{seeded.matches[0]}", headers={"Accept-Language": "ko"})
     assert "경기 #" in match.text
     missing = await client.get("/players/aaaaaaaaaaaaa", headers={"Accept-Language": "ko"})
     assert missing.status_code == 404 and "이 주소에는 아무것도 없습니다." in missing.text
+
+
+async def test_latin_american_spanish_from_accept_language_and_the_switcher(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    es = await client.get("/", headers={"Accept-Language": "es-419,es;q=0.9,en;q=0.5"})
+    assert '<html lang="es-419">' in es.text and "Clasificación" in es.text and "Jugadores clasificados" in es.text
+    assert "Español (Latinoamérica)" in es.text
+    mexico = await client.get("/", headers={"Accept-Language": "es-MX"})
+    assert '<html lang="es-419">' in mexico.text
+    match = await client.get(f"/matches/{seeded.matches[0]}", headers={"Accept-Language": "es-419"})
+    assert "Partida #" in match.text
+    switched = await client.get("/?lang=es-419", headers={"Accept-Language": "ko"})
+    assert "Clasificación" in switched.text and switched.cookies.get("lang") == "es_419"
+    client.cookies.clear()
+    missing = await client.get("/players/aaaaaaaaaaaaa", headers={"Accept-Language": "es"})
+    assert missing.status_code == 404 and "No hay nada en esta dirección." in missing.text

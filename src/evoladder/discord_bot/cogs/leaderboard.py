@@ -1,4 +1,4 @@
-"""/leaderboard: the ranked board, 40 rows a page, with filters; one live view per user."""
+"""/leaderboard: the ranked board, 40 rows a page, with filters; one live board per user."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from discord.ext import commands
 from evoladder.discord_bot.bot import EvoBot
 from evoladder.discord_bot.gates import checks, current
 from evoladder.discord_bot.texts import cmd_str, desc_str
-from evoladder.discord_bot.views.leaderboard import COG, LeaderboardView, LiveBoards
+from evoladder.discord_bot.views.leaderboard import COG, Board, LiveBoards, render
 
 
 class Leaderboard(commands.Cog, name=COG):
     def __init__(self, bot: EvoBot) -> None:
         self.bot = bot
-        self.live = LiveBoards()
+        self.live = LiveBoards(bot)
 
     @app_commands.command(
         name=cmd_str("leaderboard"),
@@ -24,16 +24,15 @@ class Leaderboard(commands.Cog, name=COG):
     @checks(tos=True)
     async def leaderboard(self, interaction: discord.Interaction) -> None:
         player, tx = current(interaction)
-        view = LeaderboardView(self.bot, tx, player.id)
-        response = await interaction.response.send_message(embed=view.render(), view=view)
-        view.channel_id = interaction.channel_id
-        view.message_id = response.message_id
-        await self.live.replace(view)
+        board = Board(player.id)
+        embed, view = render(self.bot, tx, board)
+        response = await interaction.response.send_message(embed=embed, view=view)
+        board.channel_id = interaction.channel_id
+        board.message_id = response.message_id
+        await self.live.replace(board)
 
     async def cog_unload(self) -> None:
-        for view in list(self.live.views.values()):
-            view.stop()
-        self.live.views.clear()
+        self.live.close()
 
 
 async def setup(bot: EvoBot) -> None:

@@ -24,9 +24,16 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown play
 @router.get("/leaderboard", response_model=s.LeaderboardPage, summary="A page of the leaderboard")
 async def leaderboard(request: Request, state: State, presenter: PresenterDep, q: BoardQueryDep) -> Response:
     """Same filters and rules as the Discord leaderboard; positions are global whatever the filters."""
-    result = reads.board(state, presenter, q)
-    etag = caching.tag("api-board", result.version, request.url.query)
-    return reads_api.json_read(request, result, caching.BOARD, etag=etag)
+    etag = caching.tag("api-board", state.ladder.leaderboard.board.version, request.url.query)
+    if caching.matches(request, etag):
+        return caching.not_modified(etag, caching.BOARD)
+    cached = caching.bodies(request).get(etag)
+    if cached is None:
+        result = reads.board(state, presenter, q)
+        etag = caching.tag("api-board", result.version, request.url.query)
+        cached = (result.model_dump_json().encode(), "application/json")
+        caching.bodies(request).put(etag, *cached)
+    return caching.stamp(Response(cached[0], media_type=cached[1]), etag, caching.BOARD)
 
 
 @router.get("/players/{public_id}", response_model=s.PlayerProfileOut, responses=NOT_FOUND, summary="A player")

@@ -26,10 +26,18 @@ PAGE_SIZES = (20, 40, 100, 200)
 async def leaderboard(
     request: Request, state: State, presenter: PresenterDep, locale: LocaleDep, q: BoardQueryDep
 ) -> Response:
-    result = reads.board(state, presenter, q)
-    etag = caching.tag("html-board", result.version, locale.value, request.url.query, request.cookies.get("lang"))
+    def tag(version: int) -> str:
+        # the base URL too: pages carry absolute links (host and scheme differ behind a proxy)
+        parts = (version, locale.value, request.url.query, request.cookies.get("lang"), request.base_url)
+        return caching.tag("html-board", *parts)
+
+    etag = tag(state.ladder.leaderboard.board.version)
     if caching.matches(request, etag):
         return caching.not_modified(etag, caching.BOARD, VARY)
+    if (cached := caching.bodies(request).get(etag)) is not None:
+        return caching.stamp(Response(cached[0], media_type=cached[1]), etag, caching.BOARD, VARY)
+    result = reads.board(state, presenter, q)
+    etag = tag(result.version)
     values = state.ladder.leaderboard.filter_values()
     page = Page(request, state, locale)
     context = {
@@ -39,7 +47,10 @@ async def leaderboard(
         "countries": sorted(set(values.countries) | set(q.countries)),
         "page_sizes": sorted({*PAGE_SIZES, q.page_size}),
     }
-    return caching.stamp(page.render("leaderboard.html", context), etag, caching.BOARD, VARY)
+    response = page.render("leaderboard.html", context)
+    if "set-cookie" not in response.headers:  # a language switch sets the cookie: never replay that
+        caching.bodies(request).put(etag, bytes(response.body), response.media_type or "text/html; charset=utf-8")
+    return caching.stamp(response, etag, caching.BOARD, VARY)
 
 
 @router.get("/players/{public_id}")
