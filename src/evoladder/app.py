@@ -89,7 +89,7 @@ class Ladder:
         await self.seasons.start()
         await self.public_ids.start()
         replica = self.settings.read_replica and warm_cache
-        feed = for_ladder(self.ctx, self.leaderboard, read_replica=replica)
+        feed = for_ladder(self.ctx, self.leaderboard, read_replica=replica, before_rebuild=self.seasons.refresh)
         if isinstance(feed, ChangeListener):
             await feed.connect()  # LISTEN before the warm-up, so nothing committed meanwhile is missed
         if warm_cache:

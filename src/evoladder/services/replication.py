@@ -237,9 +237,27 @@ class ChangeListener:
 
 
 def for_ladder(
-    ctx: ServiceContext, leaderboard: LeaderboardService, *, read_replica: bool
+    ctx: ServiceContext,
+    leaderboard: LeaderboardService,
+    *,
+    read_replica: bool,
+    before_rebuild: Callable[[], Awaitable[None]] | None = None,
 ) -> ChangePublisher | ChangeListener | None:
-    """What this process runs: nothing on SQLite; on PostgreSQL a listener in a read replica, else a publisher."""
+    """What this process runs: nothing on SQLite; on PostgreSQL a listener in a read replica, else a publisher.
+
+    ``before_rebuild`` runs first in a replica's rebuild (e.g. follow a season rollover).
+    """
     if ctx.db.is_sqlite:
         return None
-    return ChangeListener(ctx, leaderboard) if read_replica else ChangePublisher(ctx)
+    if not read_replica:
+        return ChangePublisher(ctx)
+    if before_rebuild is None:
+        return ChangeListener(ctx, leaderboard)
+    hook = before_rebuild
+
+    async def rebuild() -> None:
+        await hook()
+        await warm_cache(ctx)
+        await leaderboard.rebuild()
+
+    return ChangeListener(ctx, leaderboard, rebuild=rebuild)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -71,23 +72,39 @@ class SeasonService:
         self.leaderboard = leaderboard
         self.policy = policy
         self._lock = asyncio.Lock()
+        self._known: list[SeasonInfo] = []
 
     async def start(self) -> None:
         """At boot: record the first season (the pack's current one) and make the recorded one current."""
         now = self.ctx.clock.now()
         async with self.ctx.db.write() as conn:
             await season_store.open_first(conn, self.ctx.pack.current_season.code, now)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        """Follow the database's current season and season list (at start, and in a read replica when
+        the writer rolled a season over)."""
+        async with self.ctx.db.read() as conn:
             row = await season_store.current(conn)
+            rows = await season_store.all_seasons(conn)
         if row is not None and row["code"] != self.ctx.pack.current_season.code:
             self.ctx.pack = self.ctx.pack.with_current_season(row["code"])
+        self._known = self._infos(rows)
+
+    def known(self) -> list[SeasonInfo]:
+        """Every season this ladder has run, oldest first, from memory (for selectors)."""
+        return list(self._known)
 
     def current(self) -> SeasonCode:
         return self.ctx.pack.current_season.code
 
     async def seasons(self) -> list[SeasonInfo]:
-        """Every season this ladder has run, oldest first."""
+        """Every season this ladder has run, oldest first (read from the database)."""
         async with self.ctx.db.read() as conn:
             rows = await season_store.all_seasons(conn)
+        return self._infos(rows)
+
+    def _infos(self, rows: list[Any]) -> list[SeasonInfo]:
         out = []
         for r in rows:
             try:
@@ -158,7 +175,7 @@ class SeasonService:
                 )
         except IntegrityError:
             raise DuplicateSeasonRequest("This admin request was already applied.", request_id=request_id) from None
-        self.ctx.pack = self.ctx.pack.with_current_season(new)
+        await self.refresh()
         await self._reload_ratings()
         await self.leaderboard.rebuild()
         queued = tuple(PlayerId(r["player_id"]) for r in queued_rows)

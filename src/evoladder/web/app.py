@@ -59,7 +59,7 @@ def create_app(ladder: Ladder, options: WebOptions | None = None) -> FastAPI:
     app.include_router(stats.router)
     app.include_router(live.router)
     _install_error_pages(app, state)
-    with_race_codes(app, [r.code for r in ladder.pack.races])
+    with_race_codes(app, [r.code for r in ladder.pack.races], [x.code for x in ladder.pack.seasons])
     return app
 
 

@@ -66,6 +66,8 @@ class BoardQuery:
     name: str
     page: int
     page_size: int
+    season: str | None = None
+    """A closed season's code (its final standings); ``None``: the live board."""
 
 
 def _invalid(field: str, message: str, value: object) -> RequestValidationError:
@@ -84,11 +86,23 @@ async def board_query(
     name: Annotated[str, Query(max_length=32, description="Name prefix (alternative names included).")] = "",
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number (1-based).")] = 1,
     page_size: Annotated[int, Query(ge=1, le=500, description="Rows per page.")] = 40,
+    season: Annotated[
+        str | None, Query(max_length=32, description="A past season's code: its final standings (default: live).")
+    ] = None,
 ) -> BoardQuery:
     known = {r.code for r in state.ladder.pack.races}
     unknown = [r for r in race if r.strip().lower() not in known]
     if unknown:
         raise _invalid("race", f"unknown race {unknown[0]!r}; expected one of {', '.join(sorted(known))}", unknown[0])
+    season = (season or "").strip() or None  # the form's "current season" option sends an empty value
+    if season is not None and season != state.ladder.pack.current_season.code:
+        defined = [x.code for x in state.ladder.pack.seasons]
+        if season not in defined:
+            raise _invalid("season", f"unknown season {season!r}; expected one of {', '.join(defined)}", season)
+        if season not in {x.code for x in state.ladder.seasons.known() if x.closed_at is not None}:
+            raise HTTPException(404, f"Season {season!r} has no final standings on this ladder.")
+    else:
+        season = None
     return BoardQuery(
         races=tuple(dict.fromkeys(r.strip().lower() for r in race)),
         countries=tuple(dict.fromkeys(c.upper() for c in country)),
@@ -97,6 +111,7 @@ async def board_query(
         name=name.strip(),
         page=page,
         page_size=page_size,
+        season=season,
     )
 
 

@@ -1,4 +1,4 @@
-"""The OpenAPI document, completed with what only the ladder knows: its data pack's race codes.
+"""The OpenAPI document, completed with what only the ladder knows: its data pack's race and season codes.
 
 Race parameters are plain strings in the route signatures because the valid codes come from the
 ladder's data pack at run time (a ladder for another mod has other races). The document served at
@@ -24,10 +24,11 @@ def _enum_strings(schema: dict[str, Any], values: list[str]) -> None:
         _enum_strings(option, values)
 
 
-def with_race_codes(app: FastAPI, races: Sequence[str]) -> None:
-    """Make ``app.openapi()`` list ``races`` as the values of every ``race`` query parameter."""
+def with_race_codes(app: FastAPI, races: Sequence[str], seasons: Sequence[str] = ()) -> None:
+    """Make ``app.openapi()`` list ``races`` as the values of every ``race`` query parameter (and the
+    pack's ``seasons`` for every ``season`` one)."""
     build = app.openapi
-    codes = sorted(races)
+    values = {"race": sorted(races), "season": list(seasons)}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -35,8 +36,9 @@ def with_race_codes(app: FastAPI, races: Sequence[str]) -> None:
             for operations in schema.get("paths", {}).values():
                 for operation in operations.values():
                     for param in operation.get("parameters", []):
-                        if param.get("in") == "query" and param.get("name") == "race":
-                            _enum_strings(param.get("schema", {}), codes)
+                        name = param.get("name")
+                        if param.get("in") == "query" and name in values and values[name]:
+                            _enum_strings(param.get("schema", {}), values[name])
             app.openapi_schema = schema
         return app.openapi_schema
 

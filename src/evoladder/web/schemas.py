@@ -45,6 +45,7 @@ class LeaderboardFilters(Schema):
     ranks: list[str]
     best_race: bool
     name: str
+    season: str = Field(description="The season shown: the current one (live) or a closed one (final standings).")
 
 
 class LeaderboardPage(Schema):

@@ -97,3 +97,31 @@ async def test_html_leaderboard_keeps_filters_in_the_url_and_pages(client: httpx
     assert 'rel="next" href="?race=sc2_terran&amp;page_size=1&amp;page=2"' in first and 'rel="prev"' not in first
     filtered = await client.get("/", params={"name": "zzz"})
     assert "No ranked entries match these filters." in filtered.text
+
+
+async def test_past_seasons_show_their_final_standings(
+    client: httpx.AsyncClient, seeded: Seeded, ladder: Ladder
+) -> None:
+    before = (await client.get("/api/v1/leaderboard")).json()
+    assert before["filters"]["season"] == "season_alpha" and before["total_entries"] > 0
+    # a code the data pack does not define is a 422 naming the field; a defined one not closed, 404
+    bad = await client.get("/api/v1/leaderboard", params={"season": "season_alpha_x"})
+    assert bad.status_code == 422 and "season" in bad.text
+    assert (await client.get("/api/v1/leaderboard", params={"season": "season_beta"})).status_code == 404
+    page = (await client.get("/")).text
+    assert 'name="season"' not in page  # one season only: no selector
+    await ladder.seasons.start_season(999, "season_1", "new maps")
+    live = (await client.get("/api/v1/leaderboard")).json()
+    assert live["filters"]["season"] == "season_1" and live["total_entries"] == 0  # records restarted
+    past = (await client.get("/api/v1/leaderboard", params={"season": "season_alpha"})).json()
+    strip = ("version", "filters")
+    assert {k: v for k, v in past.items() if k not in strip} == {k: v for k, v in before.items() if k not in strip}
+    assert past["filters"]["season"] == "season_alpha" and past["version"] == 0
+    filtered = (await client.get("/api/v1/leaderboard", params={"season": "season_alpha", "race": "bw_zerg"})).json()
+    assert filtered["rows"] and {r["race"] for r in filtered["rows"]} == {"bw_zerg"}
+    html = (await client.get("/", params={"season": "season_alpha"})).text
+    assert "Final standings: Season Alpha" in html and 'name="season"' in html
+    assert '<option value="season_alpha" selected>' in html
+    assert "Season 1 (current)" in (await client.get("/", params={"season": ""})).text
+    ko = await client.get("/", params={"season": "season_alpha"}, headers={"Accept-Language": "ko"})
+    assert "최종 순위" in ko.text

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["api v1"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown player or match."}}
 
 
-@router.get("/leaderboard", response_model=s.LeaderboardPage, summary="A page of the leaderboard")
+@router.get("/leaderboard", response_model=s.LeaderboardPage, responses=NOT_FOUND, summary="A page of the leaderboard")
 async def leaderboard(request: Request, state: State, presenter: PresenterDep, q: BoardQueryDep) -> Response:
     """Same filters and rules as the Discord leaderboard; positions are global whatever the filters."""
     etag = caching.tag("api-board", state.ladder.leaderboard.board.version, request.url.query)
@@ -29,7 +29,7 @@ async def leaderboard(request: Request, state: State, presenter: PresenterDep, q
         return caching.not_modified(etag, caching.BOARD)
     cached = caching.bodies(request).get(etag)
     if cached is None:
-        result = reads.board(state, presenter, q)
+        result = await reads.board(state, presenter, q)
         etag = caching.tag("api-board", result.version, request.url.query)
         cached = (result.model_dump_json().encode(), "application/json")
         caching.bodies(request).put(etag, *cached)

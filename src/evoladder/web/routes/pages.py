@@ -36,11 +36,15 @@ async def leaderboard(
         return caching.not_modified(etag, caching.BOARD, VARY)
     if (cached := caching.bodies(request).get(etag)) is not None:
         return caching.stamp(Response(cached[0], media_type=cached[1]), etag, caching.BOARD, VARY)
-    result = reads.board(state, presenter, q)
+    result = await reads.board(state, presenter, q)
     etag = tag(result.version)
-    values = state.ladder.leaderboard.filter_values()
+    board = state.ladder.leaderboard
+    values = board.filter_values() if q.season is None else await board.season_filter_values(q.season)
     page = Page(request, state, locale)
     context = {
+        "seasons": list(reversed(state.ladder.seasons.known())),
+        "past_season": q.season,
+        "season_names": {code: state.ladder.pack.season(code).name for code in _pack_seasons(state)},
         "board": result,
         "races": [r.code for r in state.ladder.pack.races],
         "letters": [x.value for x in RANKED_LETTERS],
@@ -112,3 +116,7 @@ def _tagged(request: Request, response: Response) -> Response:
     if caching.matches(request, etag):
         return caching.not_modified(etag, caching.PAGE, VARY)
     return caching.stamp(response, etag, caching.PAGE, VARY)
+
+
+def _pack_seasons(state: State) -> list[str]:
+    return [season.code for season in state.ladder.pack.seasons]

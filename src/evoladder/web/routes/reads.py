@@ -16,16 +16,26 @@ from evoladder.web.state import WebState
 HEAD_TO_HEAD = 5
 
 
-def board(state: WebState, presenter: Presenter, q: BoardQuery) -> s.LeaderboardPage:
+async def board(state: WebState, presenter: Presenter, q: BoardQuery) -> s.LeaderboardPage:
+    """The live board, or a closed season's final standings (same filters, frozen: version 0)."""
     service = state.ladder.leaderboard
-    page = service.page(
+    options = dict(
         countries=q.countries, races=q.races, letters=q.ranks, best_race_only=q.best_race,
         name_prefix=q.name, page=q.page, page_size=q.page_size,
     )  # fmt: skip
+    if q.season is None:
+        page, version = service.page(**options), service.board.version  # type: ignore[arg-type]
+    else:
+        page, version = await service.season_page(q.season, **options), 0  # type: ignore[arg-type]
     filters = s.LeaderboardFilters(
-        races=list(q.races), countries=list(q.countries), ranks=list(q.ranks), best_race=q.best_race, name=q.name
+        races=list(q.races),
+        countries=list(q.countries),
+        ranks=list(q.ranks),
+        best_race=q.best_race,
+        name=q.name,
+        season=q.season or state.ladder.pack.current_season.code,
     )
-    return presenter.board_page(page, filters, service.board.version)
+    return presenter.board_page(page, filters, version)
 
 
 async def public_profile(state: WebState, player_id: PlayerId, *, recent: int = 10) -> PlayerProfile:
