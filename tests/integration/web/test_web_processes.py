@@ -23,6 +23,7 @@ from web_support import play
 from evoladder.app import Ladder, build
 from evoladder.config import Settings
 from evoladder.domain.ids import PlayerId
+from evoladder.services.context import CONSOLE_ADMIN_ID
 from evoladder.services.players import SetupInput
 from evoladder.services.replication import ChangeListener, ChangePublisher, decode, encode
 from evoladder.store.schema import upgrade
@@ -191,6 +192,34 @@ async def test_a_listener_that_lost_its_connection_rebuilds(pg_url: str, tmp_pat
 
         assert await eventually(flipped, 2.0)
         assert [r.player_id for r in reader.leaderboard.page().rows] == [B, A]
+    finally:
+        await reader.stop()
+        await writer.stop()
+
+
+async def test_a_read_replica_follows_a_season_rollover(pg_url: str, tmp_path: Path) -> None:
+    """The writer starts a new season: a replica switches season, map pool and board, and serves the past one."""
+    writer = await _writer(pg_url, tmp_path)
+    reader = build(
+        Settings(database_url=pg_url, data_dir=tmp_path, rating_model="elo", read_replica=True, _env_file=None)  # type: ignore[call-arg]
+    )
+    await reader.start(expiry_interval_s=3600, run_waves=False)
+    try:
+        await play(writer, "s1", A, "bw_zerg", B, "sc2_terran", 1)
+
+        async def ranked() -> bool:
+            return reader.leaderboard.page().total_entries == 2
+
+        assert await eventually(ranked, 2.0)
+        await writer.seasons.start_season(CONSOLE_ADMIN_ID, "season_1", "new maps")
+
+        async def switched() -> bool:
+            return reader.pack.current_season.code == "season_1" and reader.leaderboard.page().total_entries == 0
+
+        assert await eventually(switched, 3.0)
+        past = await reader.leaderboard.season_page("season_alpha")
+        assert [(r.player_id, r.race) for r in past.rows] == [(A, "bw_zerg"), (B, "sc2_terran")]
+        assert [x.code for x in reader.seasons.known()] == ["season_alpha", "season_1"]
     finally:
         await reader.stop()
         await writer.stop()
