@@ -13,7 +13,6 @@ a rest of 15-90 s between games. With 10-second waves, a handful of matches comp
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import random
@@ -25,6 +24,7 @@ from evoladder.domain.errors import LadderError
 from evoladder.domain.ids import PlayerId
 from evoladder.domain.match import Match, MatchState
 from evoladder.services.queue import QueueRequest
+from evoladder.services.tasks import cancel_and_wait
 from evoladder.simulation.population import SimPlayer
 
 from .seed import outcome_for
@@ -87,11 +87,8 @@ class DemoDriver:
 
     async def stop(self) -> None:
         """Cancel the loop; a step in flight stops at its next await (each service call is atomic)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _loop(self) -> None:
         while True:

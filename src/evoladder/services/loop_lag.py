@@ -9,9 +9,10 @@ probe costs one wake-up per ``interval_s`` (0.1 s: ten tiny callbacks a second).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
+
+from evoladder.services.tasks import cancel_and_wait
 
 
 class LoopLagProbe:
@@ -34,11 +35,8 @@ class LoopLagProbe:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="loop-lag-probe")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:

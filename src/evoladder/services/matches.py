@@ -10,7 +10,6 @@ turns a duplicate request into ``AlreadyApplied`` instead of a second effect.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import uuid
@@ -28,6 +27,7 @@ from evoladder.domain.match import Match, MatchState, Transition
 from evoladder.domain.rating import Outcome
 from evoladder.services.context import ServiceContext
 from evoladder.services.events import MatchChanged, RatingsChanged
+from evoladder.services.tasks import cancel_and_wait
 from evoladder.store import logs as log_store
 from evoladder.store import matches as match_store
 from evoladder.store import players as player_store
@@ -86,11 +86,8 @@ class MatchService:
         return expired
 
     async def stop(self) -> None:
-        if self._expiry_task is not None:
-            self._expiry_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._expiry_task
-            self._expiry_task = None
+        await cancel_and_wait(self._expiry_task)
+        self._expiry_task = None
 
     async def _expiry_loop(self, interval: float) -> None:
         while True:

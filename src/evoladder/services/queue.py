@@ -11,7 +11,6 @@ in a worker process so the event loop is never blocked by matching.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import multiprocessing
 import random
@@ -32,6 +31,7 @@ from evoladder.services.context import ServiceContext
 from evoladder.services.events import Event, QueueChanged, SeasonChanged
 from evoladder.services.matches import MatchRequest, MatchService
 from evoladder.services.players import PlayerService
+from evoladder.services.tasks import cancel_and_wait
 from evoladder.store import logs as log_store
 from evoladder.store import queue as queue_store
 
@@ -233,11 +233,8 @@ class QueueService:
         await asyncio.get_running_loop().run_in_executor(self._executor, _warm)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         async with self._wave_lock:  # let a running wave finish its transactions
             pass
         if self._executor is not None:

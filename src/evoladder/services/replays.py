@@ -21,7 +21,6 @@ judged once: in this process by one task, across processes by ``status = 'pendin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from dataclasses import dataclass, field, replace
@@ -46,6 +45,7 @@ from evoladder.services import replay_inputs as inputs
 from evoladder.services.context import ServiceContext
 from evoladder.services.matches import MatchService
 from evoladder.services.players import PlayerService
+from evoladder.services.tasks import cancel_and_wait
 from evoladder.store import replays as replay_store
 from evoladder.store.replay_files import ReplayFileMissing, ReplayStorage
 from evoladder.workers.errors import ParserBusy, ReplayParseFailed
@@ -120,11 +120,8 @@ class ReplayService:
 
     async def stop(self) -> None:
         """Stop resuming, let in-flight checks finish (their rows stay pending if cut), stop workers."""
-        if self._resume_task is not None:
-            self._resume_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._resume_task
-            self._resume_task = None
+        await cancel_and_wait(self._resume_task)
+        self._resume_task = None
         if self._inflight:
             await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
         if self.running:

@@ -32,6 +32,7 @@ from evoladder.domain.player import Rating
 from evoladder.services.context import ServiceContext
 from evoladder.services.events import Event, PlayerChanged, RatingsChanged, SeasonChanged
 from evoladder.services.leaderboard import LeaderboardService
+from evoladder.services.tasks import cancel_and_wait
 from evoladder.services.warmup import warm_cache
 from evoladder.store import replication as store
 
@@ -125,11 +126,8 @@ class ChangePublisher:
 
     async def stop(self) -> None:
         """Stop the task, then send whatever is still pending (shutdown after the last commit)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         try:
             await self.flush()
         except Exception:
@@ -228,11 +226,8 @@ class ChangeListener:
                 await conn.close()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         await self._close()
 
 

@@ -15,7 +15,6 @@ match and player, stored, so a restart does not repeat it). The reminder loop ru
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -29,6 +28,7 @@ from evoladder.discord_bot.presenters.queue import timestamp
 from evoladder.discord_bot.views.match import shield_view
 from evoladder.domain.match import Match, MatchState
 from evoladder.services.events import Event, MatchChanged
+from evoladder.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,7 @@ class MatchNotifier(commands.Cog, name="Match"):
 
     async def cog_unload(self) -> None:
         self._listening = False
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        await cancel_and_wait(self._ticker)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:

@@ -33,6 +33,7 @@ from evoladder.discord_bot.views.queue import (
     setup_screen,
 )
 from evoladder.domain.ids import PlayerId
+from evoladder.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,7 @@ class Queue(commands.Cog):
             await match_messages.store(self.bot).forget(PURPOSE, [0], player_id)
 
     async def cog_unload(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        await cancel_and_wait(self._ticker)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
