@@ -28,7 +28,7 @@ from evoladder.discord_bot.presenters.queue import timestamp
 from evoladder.discord_bot.views.match import shield_view
 from evoladder.domain.match import Match, MatchState
 from evoladder.services.events import Event, MatchChanged
-from evoladder.services.tasks import cancel_and_wait
+from evoladder.services.tasks import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class MatchNotifier(commands.Cog, name="Match"):
         self.locales: dict[int, str] = {}
         """Client language last seen per user (this process), for DMs they did not ask for."""
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._ticker: asyncio.Task[None] | None = None
+        self._ticker = Periodic(TICK_S, self.tick, what="match reminders")
         self._listening = True
 
     async def cog_load(self) -> None:
@@ -56,20 +56,11 @@ class MatchNotifier(commands.Cog, name="Match"):
 
     async def cog_unload(self) -> None:
         self._listening = False
-        await cancel_and_wait(self._ticker)
+        await self._ticker.stop()
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        if self._ticker is None:
-            self._ticker = asyncio.get_running_loop().create_task(self._loop())
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(TICK_S)
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("match reminders failed; will retry")
+        self._ticker.start()
 
     # ------------------------------------------------------------------ events
     async def on_event(self, event: Event) -> None:

@@ -12,7 +12,6 @@ restart the refresh resumes and the message's Cancel still works.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from evoladder.discord_bot.views.queue import (
     setup_screen,
 )
 from evoladder.domain.ids import PlayerId
-from evoladder.services.tasks import cancel_and_wait
+from evoladder.services.tasks import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class Queue(commands.Cog):
     def __init__(self, bot: EvoBot) -> None:
         self.bot = bot
         self.searches: dict[int, Search] = {}
-        self._ticker: asyncio.Task[None] | None = None
+        self._ticker = Periodic(REFRESH_S, self.tick, what="refreshing the searching messages")
 
     async def cog_load(self) -> None:
         """Resume the searching messages of players still queued (after a restart)."""
@@ -73,21 +72,12 @@ class Queue(commands.Cog):
             await match_messages.store(self.bot).forget(PURPOSE, [0], player_id)
 
     async def cog_unload(self) -> None:
-        await cancel_and_wait(self._ticker)
+        await self._ticker.stop()
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Start the refresh loop once per process (a gateway reconnect fires on_ready again)."""
-        if self._ticker is None:
-            self._ticker = asyncio.get_running_loop().create_task(self._loop())
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_S)
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("refreshing the searching messages failed; will retry")
+        self._ticker.start()
 
     # ------------------------------------------------------------------ the command
     @discord.app_commands.command(
