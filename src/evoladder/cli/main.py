@@ -553,7 +553,7 @@ def simulate_cmd(
     """Drive a synthetic population through the real matcher, rating and match services."""
     import json
 
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from evoladder.simulation.report import format_table
     from evoladder.simulation.runner import SimConfig, simulate
@@ -573,8 +573,18 @@ def simulate_cmd(
         for name in chosen:
             for model in models:
                 task = bar.add_task(f"{name}/{model}", total=1.0)
-                cfg = SimConfig(players=players, days=days, seed=seed, strategy=name, rating_model=model)
-                results.append(asyncio.run(simulate(cfg, lambda f, t=task: bar.update(t, completed=f))))
+                cfg = SimConfig(
+                    players=players,
+                    days=days,
+                    seed=seed,
+                    strategy="baseline" if name == "baseline" else "global",
+                    rating_model="glicko2" if model == "glicko2" else "elo",
+                )  # both validated above
+
+                def progress(done: float, task_id: TaskID = task) -> None:
+                    bar.update(task_id, completed=done)
+
+                results.append(asyncio.run(simulate(cfg, progress)))
     typer.echo(format_table(results))
     if json_out:
         with open(json_out, "w", encoding="utf-8") as fh:

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from evoladder.domain import match as rules
-from evoladder.domain.errors import Conflict, InvalidInput, NotFound, PlayerBusy
-from evoladder.domain.ids import MapName, MatchId, PlayerId, RaceCode, ServerCode
+from evoladder.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound, PlayerBusy
+from evoladder.domain.ids import MapName, MatchId, PlayerId, RaceCode, RegionCode, ServerCode
 from evoladder.domain.match import Match, MatchState, Transition
 from evoladder.domain.rating import Outcome
 from evoladder.services.context import ServiceContext
@@ -194,7 +194,7 @@ class MatchService:
 
     def _race(self, code: str, field: str) -> RaceCode:
         try:
-            return RaceCode(self.ctx.pack.race(code.strip().lower()).code)
+            return RaceCode(self.ctx.pack.race(RaceCode(code.strip().lower())).code)
         except KeyError:
             raise InvalidInput(f"Unknown race {code!r}.", field=field, value=code) from None
 
@@ -223,12 +223,12 @@ class MatchService:
     def _server(self, code: str | None, region1: str | None, region2: str | None) -> ServerCode:
         if code is not None:
             try:
-                return ServerCode(self.ctx.pack.server(code.strip().upper()).code)
+                return ServerCode(self.ctx.pack.server(ServerCode(code.strip().upper())).code)
             except KeyError:
                 raise InvalidInput(f"Unknown server {code!r}.", field="server", value=code) from None
         if not region1 or not region2:
             raise InvalidInput("Both players need a region (setup) to choose a server.", field="server")
-        return ServerCode(self.ctx.pack.server_for(region1, region2).code)
+        return ServerCode(self.ctx.pack.server_for(RegionCode(region1), RegionCode(region2)).code)
 
     # ------------------------------------------------------------- transitions
     async def confirm(self, match_id: int, player_id: PlayerId) -> Match:
@@ -272,7 +272,7 @@ class MatchService:
         for m in due:
             try:
                 expired.append(await self._apply(m.id, lambda cur: rules.expire(cur, now)))
-            except rules.IllegalTransition:
+            except IllegalTransition:
                 continue  # confirmed or aborted meanwhile
         return expired
 

@@ -258,13 +258,13 @@ class PlayerService:
     # ----------------------------------------------------------------- helpers
     def _country(self, code: str) -> CountryCode:
         try:
-            return CountryCode(self.ctx.pack.country(code.strip().upper()).code)
+            return CountryCode(self.ctx.pack.country(CountryCode(code.strip().upper())).code)
         except KeyError:
             raise InvalidInput(f"Unknown country code {code!r}.", field="country", value=code) from None
 
     def _region(self, code: str) -> RegionCode:
         try:
-            return RegionCode(self.ctx.pack.region(code.strip().upper()).code)
+            return RegionCode(self.ctx.pack.region(RegionCode(code.strip().upper())).code)
         except KeyError:
             raise InvalidInput(f"Unknown region code {code!r}.", field="region", value=code) from None
 
@@ -272,7 +272,7 @@ class PlayerService:
         """Apply ``change`` with compare-and-set; no write (and no log) when nothing changes."""
         for _attempt in range(CAS_ATTEMPTS):
             current = await self.get(player_id)
-            new = change(current)
+            new: Player = change(current)
             if new == current:
                 return current
             now = self.ctx.clock.now()

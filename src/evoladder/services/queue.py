@@ -141,7 +141,7 @@ def _run_wave(
     pool: Sequence[MapChoice],
     server_for: CrossTable,
     seed: int,
-) -> tuple[list[tuple[int, str, int, str, str, str]], float]:
+) -> tuple[list[tuple[int, RaceCode, int, RaceCode, MapName, ServerCode]], float]:
     """The matcher's work, in the matcher process: rebuild entries, run the wave, return the pairs
     as plain tuples (player 1, race 1, player 2, race 2, map, server): cheap to unpickle, which
     happens while holding the main process's GIL."""
@@ -352,7 +352,7 @@ class QueueService:
         if code is None or not code.strip():
             return None
         try:
-            race = self.ctx.pack.race(code.strip().lower())
+            race = self.ctx.pack.race(RaceCode(code.strip().lower()))
         except KeyError:
             raise InvalidInput(f"Unknown race {code!r}.", field=game.value, value=code) from None
         if race.game is not game:

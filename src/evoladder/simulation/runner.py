@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from evoladder.app import build
 from evoladder.clock import ManualClock
@@ -39,8 +39,8 @@ class SimConfig:
     players: int = 2000
     days: float = 7.0
     seed: int = 7
-    strategy: str = "global"
-    rating_model: str = "elo"
+    strategy: Literal["global", "baseline"] = "global"
+    rating_model: Literal["elo", "glicko2"] = "elo"
     wave_interval_s: float = 45.0
     continue_probability: float = 0.7
 

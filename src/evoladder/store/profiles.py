@@ -66,7 +66,7 @@ async def read_profile_rows(
 
 
 @cache
-def _profile_statement() -> CompoundSelect:
+def _profile_statement() -> CompoundSelect[Any]:
     """Built once, with bound parameters: constructing this statement (subqueries over the 40-odd
     columns of ``matches``) costs ~5 ms of event-loop time, compiling it again as much."""
     player_id = bindparam("pid", type_=BigInteger)
@@ -83,8 +83,8 @@ def _profile_statement() -> CompoundSelect:
     )
     m = matches
     mine = or_(m.c.player1_id == player_id, m.c.player2_id == player_id)
-    wanted = ("id", "created_at", "player1_id", "player2_id", "race1", "race2", "mmr1", "mmr2", "delta1", "delta2")
-    wanted += ("map_name", "server", "state", "result")
+    wanted: tuple[str, ...] = ("id", "created_at", "player1_id", "player2_id", "race1", "race2", "mmr1", "mmr2")
+    wanted += ("delta1", "delta2", "map_name", "server", "state", "result")
     recent_inner = (
         select(*(m.c[name] for name in wanted))
         .where(mine)

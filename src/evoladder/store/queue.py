@@ -55,7 +55,7 @@ async def bump_waves(conn: AsyncConnection, wave_started: datetime) -> None:
 
 
 async def save_preferences(
-    conn: AsyncConnection, player_id: PlayerId, races: list[str], vetoes: list[str], now: datetime
+    conn: AsyncConnection, player_id: PlayerId, races: Sequence[str], vetoes: Sequence[str], now: datetime
 ) -> None:
     """Remember the last queue choices as the player's defaults (upsert)."""
     from sqlalchemy.dialects import postgresql, sqlite

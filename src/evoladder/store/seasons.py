@@ -63,7 +63,7 @@ async def reset_ratings(conn: AsyncConnection, *, mode: CarryOver, factor: float
         "changed_at": now,
     }
     if mode is CarryOver.SOFT:
-        keep = bindparam("keep_share", 1.0 - factor)
+        keep: Any = bindparam("keep_share", 1.0 - factor)
         values["mmr"] = cast(func.round(mean + (ratings.c.mmr - mean) * keep), Integer)
     result = await conn.execute(update(ratings).values(**values))
     return int(result.rowcount or 0)

@@ -91,7 +91,10 @@ class Replays(commands.Cog):
         extra = tx("replay.only_first", file=name) if len(message.attachments) > 1 else None
         if view is not None:
             extra = "\n".join(p for p in (extra, present.report_prompt(tx, match.id)) if p)
-        await message.channel.send(content=extra, embed=embed, view=view)
+        if view is None:
+            await message.channel.send(content=extra, embed=embed)
+        else:
+            await message.channel.send(content=extra, embed=embed, view=view)
         await match_messages.refresh(self.bot, match.id)  # the match card shows each player's replay status
 
     async def refuse(self, message: discord.Message, tx: Texts | None, exc: BaseException) -> None:

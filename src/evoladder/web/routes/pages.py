@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from evoladder.datapack.schema import SeasonCode
 from evoladder.domain.ranks import RANKED_LETTERS
 from evoladder.services import matchviews
 from evoladder.web import caching
@@ -118,5 +119,5 @@ def _tagged(request: Request, response: Response) -> Response:
     return caching.stamp(response, etag, caching.PAGE, VARY)
 
 
-def _pack_seasons(state: State) -> list[str]:
-    return [season.code for season in state.ladder.pack.seasons]
+def _pack_seasons(state: State) -> list[SeasonCode]:
+    return [season.code for season in state.ladder.pack.seasons]  # SeasonCode values
