@@ -50,13 +50,6 @@ class PlayerCache:
         self._ratings.pop(player_id, None)
         self._complete.discard(player_id)
 
-    def load_all(self, players: Iterable[Player], ratings: Iterable[Rating]) -> None:
-        by_player: dict[PlayerId, list[Rating]] = {}
-        for r in ratings:
-            by_player.setdefault(r.player_id, []).append(r)
-        for p in players:
-            self.put_loaded(p, by_player.get(p.id, ()))
-
     def all_players(self) -> list[Player]:
         return list(self._players.values())
 

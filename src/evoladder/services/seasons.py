@@ -99,10 +99,9 @@ class SeasonService:
         return self.ctx.pack.current_season.code
 
     async def seasons(self) -> list[SeasonInfo]:
-        """Every season this ladder has run, oldest first (read from the database)."""
-        async with self.ctx.db.read() as conn:
-            rows = await season_store.all_seasons(conn)
-        return self._infos(rows)
+        """Every season this ladder has run, oldest first, freshly read from the database."""
+        await self.refresh()
+        return self.known()
 
     def _infos(self, rows: list[Any]) -> list[SeasonInfo]:
         out = []

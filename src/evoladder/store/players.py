@@ -294,14 +294,6 @@ def _effects_statement(n: int) -> Any:
     )
 
 
-async def all_players(conn: AsyncConnection) -> list[Player]:
-    return [player_from_row(r) for r in (await conn.execute(select(players))).mappings().all()]
-
-
-async def all_ratings(conn: AsyncConnection) -> list[Rating]:
-    return [rating_from_row(r) for r in (await conn.execute(select(ratings))).mappings().all()]
-
-
 async def stream_players(conn: AsyncConnection, chunk: int = 500) -> AsyncIterator[list[Player]]:
     """Every player, ``chunk`` rows at a time (a server-side cursor), so a caller on the event loop
     can yield between chunks instead of converting the whole table in one go."""
